@@ -1,0 +1,31 @@
+"""The state of the in-memory storage."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from domain.sessions import RefreshToken, Session
+from domain.users import User
+
+
+@dataclass
+class MemoryState:
+    """Every table of the in-memory storage."""
+
+    users: dict[UUID, User] = field(default_factory=dict)
+    sessions: dict[UUID, Session] = field(default_factory=dict)
+    refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
+
+
+class MemoryStore:
+    """Holds the state and serialises units of work (one at a time, like SERIALIZABLE)."""
+
+    def __init__(self) -> None:
+        self.state = MemoryState()
+        self.lock = asyncio.Lock()
+
+    def snapshot(self) -> MemoryState:
+        """A copy of every table (entities are immutable, so shallow copies suffice)."""
+        return MemoryState(**{name: dict(table) for name, table in vars(self.state).items()})

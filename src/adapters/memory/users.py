@@ -1,0 +1,68 @@
+"""In-memory user repository."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from uuid import UUID
+
+from adapters.memory.store import MemoryState
+from domain.errors import EmailTaken, UsernameTaken
+from domain.users import User
+
+
+class MemoryUserRepository:
+    """Users in a dict, with the same uniqueness rules as the SQL schema."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def add(self, user: User) -> None:
+        self._check_unique(user)
+        self._state.users[user.id] = user
+
+    async def update(self, user: User) -> None:
+        if user.id in self._state.users:
+            self._check_unique(user)
+            self._state.users[user.id] = user
+
+    async def delete(self, user_id: UUID) -> None:
+        if self._state.users.pop(user_id, None) is None:
+            return
+        doomed = {s.id for s in self._state.sessions.values() if s.user_id == user_id}
+        for session_id in doomed:
+            del self._state.sessions[session_id]
+        for token_hash in [
+            h for h, t in self._state.refresh_tokens.items() if t.session_id in doomed
+        ]:
+            del self._state.refresh_tokens[token_hash]
+
+    async def get(self, user_id: UUID) -> User | None:
+        return self._state.users.get(user_id)
+
+    async def get_by_username(self, username: str) -> User | None:
+        return next((u for u in self._state.users.values() if u.username == username), None)
+
+    async def get_by_login(self, login: str) -> User | None:
+        return next((u for u in self._state.users.values() if login in (u.username, u.email)), None)
+
+    async def search_by_username_prefix(
+        self, prefix: str, *, after: str | None, limit: int
+    ) -> Sequence[User]:
+        matches = sorted(
+            (
+                u
+                for u in self._state.users.values()
+                if u.username.startswith(prefix) and (after is None or u.username > after)
+            ),
+            key=lambda u: u.username,
+        )
+        return matches[:limit]
+
+    def _check_unique(self, user: User) -> None:
+        for other in self._state.users.values():
+            if other.id == user.id:
+                continue
+            if other.username == user.username:
+                raise UsernameTaken()
+            if other.email == user.email:
+                raise EmailTaken()

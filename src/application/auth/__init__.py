@@ -1,0 +1,1 @@
+"""Use cases about logging in and sessions."""

@@ -1,0 +1,32 @@
+"""Authenticate a request's bearer access token."""
+
+from __future__ import annotations
+
+from application.auth.results import Principal
+from application.ports.security import TokenService
+from application.ports.system import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.errors import InvalidToken
+
+
+class Authenticate:
+    """Accept a valid, unexpired access token whose session is still active.
+
+    Rules: the signature, issuer, audience, type and expiry are checked; then the token's session
+    must exist, belong to the token's user and not be revoked, so logout, logout-all, password
+    change and account deletion end earlier access tokens at once.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, tokens: TokenService, clock: Clock) -> None:
+        self._uow = uow
+        self._tokens = tokens
+        self._clock = clock
+
+    async def execute(self, access_token: str) -> Principal:
+        now = self._clock.now()
+        claims = self._tokens.verify_access_token(access_token, now)
+        async with self._uow() as uow:
+            session = await uow.sessions.get(claims.session_id)
+        if session is None or session.user_id != claims.user_id or not session.is_active(now):
+            raise InvalidToken()
+        return Principal(user_id=claims.user_id, session_id=claims.session_id)

@@ -1,0 +1,69 @@
+"""Log in with a username or email and a password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from application.auth.results import IssuedTokens
+from application.auth.session_tokens import SessionTokens
+from application.ports.security import PasswordHasher
+from application.ports.throttling import LoginAttemptStore
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.errors import InvalidCredentials, TooManyAttempts
+from domain.values import normalize_username
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LoginCommand:
+    login: str
+    password: str
+
+    def __repr__(self) -> str:
+        return f"LoginCommand(login={self.login!r}, password=***)"
+
+
+def lockout_key(subject: str) -> str:
+    """The lock-out key of an account (its id) or of an unknown login (the normalised text)."""
+    return f"login:{subject}"
+
+
+class Login:
+    """Start a session for an account whose username or email and password match.
+
+    Rules: the login is matched case-insensitively against usernames and emails. An unknown login and
+    a wrong password answer identically and cost the same (one password-hash check either way).
+    After 10 failures for one account within 15 minutes, every attempt (a correct password included)
+    is refused with "too many attempts" until the lock-out ends; a success clears the failures.
+    """
+
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        hasher: PasswordHasher,
+        attempts: LoginAttemptStore,
+        session_tokens: SessionTokens,
+    ) -> None:
+        self._uow = uow
+        self._hasher = hasher
+        self._attempts = attempts
+        self._session_tokens = session_tokens
+
+    async def execute(self, command: LoginCommand) -> IssuedTokens:
+        login = normalize_username(command.login)
+        async with self._uow() as uow:
+            user = await uow.users.get_by_login(login)
+        key = lockout_key(str(user.id) if user else login)
+        if retry_after := await self._attempts.locked_for(key):
+            raise TooManyAttempts(retry_after)
+
+        if user is None:
+            await self._hasher.burn(command.password)
+        if user is None or not await self._hasher.verify(command.password, user.password_hash):
+            await self._attempts.record_failure(key)
+            raise InvalidCredentials()
+
+        await self._attempts.reset(key)
+        async with self._uow() as uow:
+            issued = await self._session_tokens.start_session(uow, user)
+            await uow.commit()
+        return issued

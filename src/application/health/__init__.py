@@ -1,0 +1,1 @@
+"""Use cases about the service's own health."""

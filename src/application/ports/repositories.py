@@ -1,0 +1,79 @@
+"""Repository ports for accounts and sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.sessions import RefreshToken, Session
+from domain.users import User
+
+
+class UserRepository(Protocol):
+    """Stores accounts; raises `UsernameTaken`/`EmailTaken` on a unique clash."""
+
+    async def add(self, user: User) -> None:
+        """Insert a new account."""
+        ...
+
+    async def update(self, user: User) -> None:
+        """Replace the stored profile fields and password hash of an existing account."""
+        ...
+
+    async def delete(self, user_id: UUID) -> None:
+        """Delete an account and everything that belongs to it."""
+        ...
+
+    async def get(self, user_id: UUID) -> User | None:
+        """The account with this id, if any."""
+        ...
+
+    async def get_by_username(self, username: str) -> User | None:
+        """The account with this (normalised) username, if any."""
+        ...
+
+    async def get_by_login(self, login: str) -> User | None:
+        """The account whose username or email equals this normalised login, if any."""
+        ...
+
+    async def search_by_username_prefix(
+        self, prefix: str, *, after: str | None, limit: int
+    ) -> Sequence[User]:
+        """Accounts whose username starts with `prefix`, by username, after the keyset `after`."""
+        ...
+
+
+class SessionRepository(Protocol):
+    """Stores sessions and their refresh tokens (hashed)."""
+
+    async def add(self, session: Session) -> None:
+        """Insert a new session."""
+        ...
+
+    async def get(self, session_id: UUID) -> Session | None:
+        """The session with this id, if any."""
+        ...
+
+    async def revoke(self, session_id: UUID, now: datetime) -> None:
+        """Revoke one session (idempotent)."""
+        ...
+
+    async def revoke_all_for_user(
+        self, user_id: UUID, now: datetime, *, keep: UUID | None = None
+    ) -> None:
+        """Revoke every active session of a user, except `keep`."""
+        ...
+
+    async def add_token(self, token: RefreshToken) -> None:
+        """Insert a new refresh token."""
+        ...
+
+    async def get_token(self, token_hash: str) -> RefreshToken | None:
+        """The refresh token with this hash, if any."""
+        ...
+
+    async def spend_token(self, token_hash: str, now: datetime) -> bool:
+        """Atomically mark an unspent token spent; False if it was already spent (or unknown)."""
+        ...

@@ -1,0 +1,41 @@
+"""Read a profile by id or by username."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.users.profile import Profile
+from domain.errors import NotFound
+from domain.values import normalize_username
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GetUserQuery:
+    """Exactly one of `user_id` and `username` is set."""
+
+    user_id: UUID | None = None
+    username: str | None = None
+    viewer_id: UUID | None = None
+
+
+class GetUser:
+    """A profile by id, or by username (case-insensitive); 404 when there is none.
+
+    `isFollowing` is filled for a signed-in viewer and null for anonymous ones.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, query: GetUserQuery) -> Profile:
+        async with self._uow() as uow:
+            if query.user_id is not None:
+                user = await uow.users.get(query.user_id)
+            else:
+                user = await uow.users.get_by_username(normalize_username(query.username or ""))
+        if user is None:
+            raise NotFound("No such user.")
+        # Follows arrive with the social feature; until then nobody follows anybody.
+        return Profile(user=user, is_following=False if query.viewer_id is not None else None)

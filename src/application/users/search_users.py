@@ -1,0 +1,38 @@
+"""Find users by username prefix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.pagination import Page, page_from
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.users.profile import Profile
+from domain.values import normalize_username
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchUsersQuery:
+    prefix: str
+    limit: int
+    after: str | None = None
+    viewer_id: UUID | None = None
+
+
+class SearchUsers:
+    """Users whose username starts with `q` (case-insensitive), in username order, keyset-paged."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, query: SearchUsersQuery) -> Page[Profile, str]:
+        async with self._uow() as uow:
+            rows = await uow.users.search_by_username_prefix(
+                normalize_username(query.prefix), after=query.after, limit=query.limit + 1
+            )
+        following = False if query.viewer_id is not None else None
+        page = page_from(rows, query.limit, key_of=lambda user: user.username)
+        return Page(
+            items=[Profile(user=user, is_following=following) for user in page.items],
+            next_key=page.next_key,
+        )

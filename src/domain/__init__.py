@@ -1,0 +1,1 @@
+"""Clipstream's domain: entities, value objects and domain errors. Standard library only."""

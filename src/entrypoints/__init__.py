@@ -1,0 +1,1 @@
+"""Composition root, settings, HTTP layer and command line."""

@@ -1,0 +1,166 @@
+"""Settings, read from the environment and validated before anything starts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeVar
+from urllib.parse import urlsplit
+
+T = TypeVar("T")
+
+GIB = 1024**3
+MIB = 1024**2
+MIN_SECRET_BYTES = 32
+MIN_PRODUCTION_BCRYPT_ROUNDS = 10
+
+
+class SettingsError(ValueError):
+    """One or more settings are invalid; the message names every bad variable."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Every setting of the service (see the README for what each does)."""
+
+    env: Literal["development", "production"] = "development"
+    database_url: str = "sqlite+aiosqlite:///./var/clipstream.db"
+    storage_url: str = "./var/media"
+    s3_endpoint_url: str | None = None
+    s3_public_endpoint_url: str | None = None
+    redis_url: str | None = None
+    jwt_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    jwt_previous_secrets: tuple[bytes, ...] = field(default=(), repr=False)
+    public_url: str | None = None
+    max_upload_bytes: int = 2 * GIB
+    multipart_threshold_bytes: int = 64 * MIB
+    bcrypt_rounds: int = 12
+    rate_limit_per_minute: int = 600
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read `CLIPSTREAM_*` variables; raise `SettingsError` listing every invalid one."""
+        env = os.environ if environ is None else environ
+        problems: list[str] = []
+
+        def read(name: str, parse: Callable[[str], T], default: T) -> T:
+            raw = env.get(f"CLIPSTREAM_{name}")
+            if raw is None or raw.strip() == "":
+                return default
+            try:
+                return parse(raw.strip())
+            except ValueError as error:
+                shown = "<hidden>" if "SECRET" in name else repr(raw)  # never echo a secret
+                problems.append(f"CLIPSTREAM_{name}={shown}: {error}")
+                return default
+
+        defaults = cls(jwt_secret=b"")
+        mode = read("ENV", _choice("development", "production"), "development")
+        secret = read("JWT_SECRET", _secret, b"")
+        rounds = read("BCRYPT_ROUNDS", _int_between(4, 31), defaults.bcrypt_rounds)
+        settings = cls(
+            env=mode,  # type: ignore[arg-type]
+            database_url=read("DATABASE_URL", _database_url, defaults.database_url),
+            storage_url=read("STORAGE_URL", _storage_url, defaults.storage_url),
+            s3_endpoint_url=read("S3_ENDPOINT_URL", _http_url, None),
+            s3_public_endpoint_url=read("S3_PUBLIC_ENDPOINT_URL", _http_url, None),
+            redis_url=read("REDIS_URL", _redis_url, None),
+            jwt_secret=secret or secrets.token_bytes(32),
+            jwt_previous_secrets=read("JWT_PREVIOUS_SECRETS", _secret_list, ()),
+            public_url=read("PUBLIC_URL", _http_url, None),
+            max_upload_bytes=read(
+                "MAX_UPLOAD_BYTES", _int_between(1, 5 * 1024 * GIB), defaults.max_upload_bytes
+            ),
+            multipart_threshold_bytes=read(
+                "MULTIPART_THRESHOLD_BYTES",
+                _int_between(5 * MIB, 5 * GIB),
+                defaults.multipart_threshold_bytes,
+            ),
+            bcrypt_rounds=rounds,
+            rate_limit_per_minute=read("RATE_LIMIT_PER_MINUTE", _int_between(0, 1_000_000), 600),
+        )
+        if mode == "production":
+            if not secret:
+                problems.append(
+                    "CLIPSTREAM_JWT_SECRET is required in production (at least 32 bytes)"
+                )
+            if rounds < MIN_PRODUCTION_BCRYPT_ROUNDS:
+                problems.append(
+                    f"CLIPSTREAM_BCRYPT_ROUNDS={rounds}: must be at least "
+                    f"{MIN_PRODUCTION_BCRYPT_ROUNDS} in production"
+                )
+        if problems:
+            raise SettingsError("Invalid settings:\n  " + "\n  ".join(problems))
+        return settings
+
+
+def _choice(*options: str) -> Callable[[str], str]:
+    def parse(raw: str) -> str:
+        if raw not in options:
+            raise ValueError(f"must be one of {', '.join(options)}")
+        return raw
+
+    return parse
+
+
+def _int_between(low: int, high: int) -> Callable[[str], int]:
+    def parse(raw: str) -> int:
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError("must be a whole number") from None
+        if not low <= value <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return value
+
+    return parse
+
+
+def _secret(raw: str) -> bytes:
+    value = raw.encode()
+    if len(value) < MIN_SECRET_BYTES:
+        raise ValueError(f"must be at least {MIN_SECRET_BYTES} bytes long")
+    return value
+
+
+def _secret_list(raw: str) -> tuple[bytes, ...]:
+    return tuple(_secret(part.strip()) for part in raw.split(",") if part.strip())
+
+
+def _database_url(raw: str) -> str:
+    scheme = raw.split("://", 1)[0]
+    if scheme not in ("postgresql+psycopg", "sqlite+aiosqlite"):
+        raise ValueError("must start with postgresql+psycopg:// or sqlite+aiosqlite://")
+    return raw
+
+
+def _storage_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme == "s3":
+        if not parts.netloc:
+            raise ValueError("s3:// URLs need a bucket: s3://bucket[/prefix]")
+        return raw
+    if parts.scheme == "file":
+        return raw
+    if parts.scheme == "":
+        return raw
+    raise ValueError("must be file:///path, s3://bucket[/prefix] or a directory path")
+
+
+def _http_url(raw: str) -> str:
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s) URL")
+    return raw.rstrip("/")
+
+
+def _redis_url(raw: str) -> str:
+    if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+        raise ValueError("must be a redis://, rediss:// or unix:// URL")
+    return raw

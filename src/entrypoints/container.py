@@ -1,0 +1,154 @@
+"""The composition root: dependency-injector containers wiring adapters into use cases."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+from dependency_injector import containers, providers
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.memory.login_attempts import MemoryLoginAttemptStore
+from adapters.memory.store import MemoryStore
+from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.security.bcrypt_hasher import BcryptPasswordHasher
+from adapters.security.jwt_tokens import JwtTokenService
+from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.probe import DatabaseProbe
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from adapters.system import SystemClock, Uuid7Generator
+from application.auth.authenticate import Authenticate
+from application.auth.change_password import ChangePassword
+from application.auth.login import Login
+from application.auth.logout import Logout
+from application.auth.logout_all import LogoutAll
+from application.auth.password_check import PasswordCheck
+from application.auth.refresh import RefreshTokens
+from application.auth.register import Register
+from application.auth.session_tokens import SessionTokens
+from application.health.check_readiness import CheckReadiness
+from application.users.delete_account import DeleteAccount
+from application.users.get_me import GetMe
+from application.users.get_user import GetUser
+from application.users.search_users import SearchUsers
+from application.users.update_profile import UpdateProfile
+from entrypoints.config import Settings
+
+REFRESH_TOKEN_TTL = timedelta(days=30)
+
+
+class Core(containers.DeclarativeContainer):
+    """Settings, time, identifiers and security services."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    clock = providers.Singleton(SystemClock)
+    ids = providers.Singleton(Uuid7Generator)
+    hasher = providers.Singleton(BcryptPasswordHasher, rounds=settings.provided.bcrypt_rounds)
+    tokens = providers.Singleton(
+        JwtTokenService,
+        secret=settings.provided.jwt_secret,
+        previous_secrets=settings.provided.jwt_previous_secrets,
+    )
+    login_attempts = providers.Singleton(MemoryLoginAttemptStore, clock=clock)
+
+
+class MemoryAdapters(containers.DeclarativeContainer):
+    """The in-memory storage (tests, demos): nothing to start or stop."""
+
+    core = providers.DependenciesContainer()
+    store = providers.Singleton(MemoryStore)
+    unit_of_work = providers.Factory(MemoryUnitOfWork, store)
+    probes = providers.List()
+
+
+async def _dispose_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
+    yield
+    await engine.dispose()
+
+
+class SqlAdapters(containers.DeclarativeContainer):
+    """SQLAlchemy storage on PostgreSQL or SQLite."""
+
+    core = providers.DependenciesContainer()
+    engine = providers.Singleton(create_engine, core.settings.provided.database_url)
+    engine_lifetime = providers.Resource(_dispose_at_shutdown, engine)
+    unit_of_work = providers.Factory(SqlUnitOfWork, engine)
+    probes = providers.List(providers.Singleton(DatabaseProbe, engine))
+
+
+class UseCases(containers.DeclarativeContainer):
+    """One singleton per use case: they are stateless, so requests share them."""
+
+    core = providers.DependenciesContainer()
+    adapters = providers.DependenciesContainer()
+
+    _uow = adapters.unit_of_work.provider
+    _session_tokens = providers.Singleton(
+        SessionTokens,
+        clock=core.clock,
+        ids=core.ids,
+        tokens=core.tokens,
+        refresh_ttl=REFRESH_TOKEN_TTL,
+    )
+    _password_check = providers.Singleton(
+        PasswordCheck, hasher=core.hasher, attempts=core.login_attempts
+    )
+
+    authenticate = providers.Singleton(Authenticate, _uow, core.tokens, core.clock)
+    register = providers.Singleton(
+        Register, _uow, core.hasher, _session_tokens, core.clock, core.ids
+    )
+    login = providers.Singleton(Login, _uow, core.hasher, core.login_attempts, _session_tokens)
+    refresh_tokens = providers.Singleton(RefreshTokens, _uow, _session_tokens, core.clock)
+    logout = providers.Singleton(Logout, _uow, core.clock)
+    logout_all = providers.Singleton(LogoutAll, _uow, core.clock)
+    change_password = providers.Singleton(
+        ChangePassword, _uow, core.hasher, _password_check, core.clock
+    )
+    get_me = providers.Singleton(GetMe, _uow)
+    update_profile = providers.Singleton(UpdateProfile, _uow, core.clock)
+    delete_account = providers.Singleton(DeleteAccount, _uow, _password_check)
+    get_user = providers.Singleton(GetUser, _uow)
+    search_users = providers.Singleton(SearchUsers, _uow)
+    check_readiness = providers.Singleton(CheckReadiness, adapters.probes)
+
+
+class Container(containers.DeclarativeContainer):
+    """The whole application. Build it with `build_container`."""
+
+    settings = providers.Dependency(instance_of=Settings)
+    core = providers.Container(Core, settings=settings)
+    adapters = providers.DependenciesContainer()
+    use_cases = providers.Container(UseCases, core=core, adapters=adapters)
+
+
+def build_container(settings: Settings, *, storage: str = "sql") -> Container:
+    """A container on the SQL adapters (`storage="sql"`) or the in-memory ones (`"memory"`)."""
+    container = Container(settings=settings)
+    adapter_set: containers.DeclarativeContainer
+    if storage == "memory":
+        adapter_set = MemoryAdapters(core=container.core)
+    elif storage == "sql":
+        adapter_set = SqlAdapters(core=container.core)
+    else:
+        raise ValueError(f"unknown storage {storage!r}")
+    # Nested containers do not see an override of the parent's DependenciesContainer: set both.
+    container.adapters.override(adapter_set)
+    container.use_cases.adapters.override(adapter_set)
+    container.adapter_set = adapter_set
+    return container
+
+
+async def start(container: Container) -> None:
+    """Start the async resources of the adapters (awaited in the app's lifespan)."""
+    result = container.adapter_set.init_resources()  # type: ignore[attr-defined]
+    if inspect.isawaitable(result):
+        await result
+
+
+async def stop(container: Container) -> None:
+    """Stop the async resources of the adapters (awaited in the app's lifespan)."""
+    result = container.adapter_set.shutdown_resources()  # type: ignore[attr-defined]
+    if inspect.isawaitable(result):
+        await result

@@ -1,0 +1,122 @@
+"""The Litestar application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from litestar import Litestar, Request, Router
+from litestar.config.app import AppConfig
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme, Tag
+from litestar.plugins.problem_details import ProblemDetailsPlugin
+from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.stores.memory import MemoryStore
+from litestar.stores.registry import StoreRegistry
+
+from entrypoints import container as composition
+from entrypoints.container import Container
+from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.users import UsersController
+from entrypoints.http.dependencies import app_dependencies
+from entrypoints.http.errors import problem, problem_details_config
+from entrypoints.http.security import BEARER_AUTH
+
+API_PREFIX = "/api/v1"
+JSON_BODY_LIMIT = 64 * 1024  # the largest JSON body (a 2200-character caption) is far below this
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+_DESCRIPTION = """
+Backend of Clipstream, a short-video platform.
+
+Authenticate with `Authorization: Bearer <accessToken>` (from register, login or refresh).
+Endpoints marked with an optional lock work anonymously and add viewer-specific fields when a
+token is sent; an invalid or expired token is 401 even there.
+
+Errors are RFC 9457 problem details (`application/problem+json`). Lists are keyset-paginated:
+`limit` (1..100, default 20) and the opaque `cursor` from the previous page's `nextCursor`.
+"""
+
+
+def _require_json(request: Request[Any, Any, Any]) -> None:
+    """415 for a body that is not JSON (routes that take other bodies opt out with `raw_body`)."""
+    if request.method not in _BODY_METHODS or request.route_handler.opt.get("raw_body"):
+        return
+    has_body = (
+        request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+    )
+    media_type = request.content_type[0]
+    if has_body and not (media_type == "application/json" or media_type.endswith("+json")):
+        raise problem(415, "Send the body as JSON with 'Content-Type: application/json'.")
+
+
+def _openapi_config() -> OpenAPIConfig:
+    return OpenAPIConfig(
+        title="Clipstream API",
+        version="1.0.0",
+        description=_DESCRIPTION.strip(),
+        path="/schema",
+        render_plugins=[SwaggerRenderPlugin()],
+        components=Components(
+            security_schemes={
+                BEARER_AUTH: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
+            }
+        ),
+        tags=[
+            Tag(name="auth", description="Accounts and sessions"),
+            Tag(name="users", description="Profiles"),
+            Tag(name="operations", description="Health and metrics"),
+        ],
+    )
+
+
+def create_app(container: Container) -> Litestar:
+    """Build the HTTP application on a fully configured container."""
+    settings = container.core.settings()
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await composition.start(container)
+        try:
+            yield
+        finally:
+            await composition.stop(container)
+
+    api = Router(path=API_PREFIX, route_handlers=[AuthController, UsersController])
+    prometheus = PrometheusConfig(app_name="clipstream", prefix="clipstream", group_path=True)
+    middleware = [prometheus.middleware]
+    if settings.rate_limit_per_minute > 0:
+        rate_limit = RateLimitConfig(
+            rate_limit=("minute", settings.rate_limit_per_minute),
+            exclude=["/health", "/metrics"],
+        )
+        middleware.insert(0, rate_limit.middleware)
+
+    def configure(app_config: AppConfig) -> AppConfig:
+        app_config.debug = False
+        return app_config
+
+    return Litestar(
+        route_handlers=[api, HealthController, PrometheusController],
+        dependencies=app_dependencies(container),
+        plugins=[ProblemDetailsPlugin(problem_details_config())],
+        middleware=middleware,
+        before_request=_require_json,
+        lifespan=[lifespan],
+        openapi_config=_openapi_config(),
+        stores=StoreRegistry(default_factory=lambda _name: MemoryStore()),
+        request_max_body_size=JSON_BODY_LIMIT,
+        on_app_init=[configure],
+    )
+
+
+def create_default_app() -> Litestar:
+    """The app on the settings of the environment (what `clipstream serve` runs)."""
+    from entrypoints.config import Settings
+
+    settings = Settings.from_env()
+    return create_app(composition.build_container(settings))

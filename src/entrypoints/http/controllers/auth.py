@@ -1,0 +1,130 @@
+"""Routes of registration, login and sessions: /api/v1/auth."""
+
+from __future__ import annotations
+
+from litestar import Controller, post, put
+from litestar.params import JSONBody, SkipValidation
+
+from application.auth.change_password import ChangePassword, ChangePasswordCommand
+from application.auth.login import Login, LoginCommand
+from application.auth.logout import Logout, LogoutCommand
+from application.auth.logout_all import LogoutAll, LogoutAllCommand
+from application.auth.refresh import RefreshCommand, RefreshTokens
+from application.auth.register import Register, RegisterCommand
+from application.auth.results import Principal
+from entrypoints.http.schemas.auth import (
+    ChangePasswordIn,
+    LoginIn,
+    RefreshIn,
+    RegisterIn,
+    TokensOut,
+    tokens_out,
+)
+from entrypoints.http.schemas.problems import described_by, problems
+from entrypoints.http.security import SECURITY
+
+
+class AuthController(Controller):
+    """Accounts and sessions."""
+
+    path = "/auth"
+    tags = ["auth"]
+
+    @post(
+        "/register",
+        operation_id="register",
+        status_code=201,
+        summary="Create an account",
+        description=described_by(Register),
+        responses=problems(409, 422),
+    )
+    async def register(
+        self, data: JSONBody[RegisterIn], register: SkipValidation[Register]
+    ) -> TokensOut:
+        issued = await register.execute(
+            RegisterCommand(
+                username=data.username,
+                email=data.email,
+                password=data.password,
+                display_name=data.display_name,
+            )
+        )
+        return tokens_out(issued)
+
+    @post(
+        "/login",
+        operation_id="login",
+        status_code=200,
+        summary="Log in",
+        description=described_by(Login),
+        responses=problems(401, 422),
+    )
+    async def login(self, data: JSONBody[LoginIn], login: SkipValidation[Login]) -> TokensOut:
+        return tokens_out(
+            await login.execute(LoginCommand(login=data.login, password=data.password))
+        )
+
+    @post(
+        "/refresh",
+        operation_id="refreshTokens",
+        status_code=200,
+        summary="Exchange a refresh token for new tokens",
+        description=described_by(RefreshTokens),
+        responses=problems(401, 422),
+    )
+    async def refresh(
+        self, data: JSONBody[RefreshIn], refresh_tokens: SkipValidation[RefreshTokens]
+    ) -> TokensOut:
+        issued = await refresh_tokens.execute(RefreshCommand(refresh_token=data.refresh_token))
+        return tokens_out(issued)
+
+    @post(
+        "/logout",
+        operation_id="logout",
+        status_code=204,
+        summary="Log out of this session",
+        description=described_by(Logout),
+        responses=problems(422),
+    )
+    async def logout(self, data: JSONBody[RefreshIn], logout: SkipValidation[Logout]) -> None:
+        await logout.execute(LogoutCommand(refresh_token=data.refresh_token))
+
+    @post(
+        "/logout-all",
+        operation_id="logoutAll",
+        status_code=204,
+        summary="Log out of every session",
+        description=described_by(LogoutAll),
+        security=SECURITY,
+        responses=problems(401),
+    )
+    async def logout_all(
+        self,
+        principal: SkipValidation[Principal],
+        logout_all: SkipValidation[LogoutAll],
+    ) -> None:
+        await logout_all.execute(LogoutAllCommand(user_id=principal.user_id))
+
+    @put(
+        "/password",
+        operation_id="changePassword",
+        status_code=204,
+        summary="Change the password",
+        description=described_by(ChangePassword),
+        security=SECURITY,
+        responses=problems(401, 403, 422),
+    )
+    async def change_password(
+        self,
+        data: JSONBody[ChangePasswordIn],
+        principal: SkipValidation[Principal],
+        change_password: SkipValidation[ChangePassword],
+    ) -> None:
+        await change_password.execute(
+            ChangePasswordCommand(
+                user_id=principal.user_id,
+                session_id=principal.session_id,
+                current_password=data.current_password,
+                new_password=data.new_password,
+            )
+        )

@@ -1,0 +1,149 @@
+"""Every error becomes an RFC 9457 problem-details response: the one table of status codes."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import Any
+
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    TooManyRequestsException,
+    ValidationException,
+)
+from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
+
+from application.errors import DependencyUnavailable
+from domain.errors import (
+    AuthenticationFailed,
+    Conflict,
+    DomainError,
+    EmailTaken,
+    FieldError,
+    Forbidden,
+    NotFound,
+    TooManyAttempts,
+    UsernameTaken,
+    ValidationFailed,
+)
+
+logger = logging.getLogger("clipstream.errors")
+
+PROBLEM_TYPE_BASE = "urn:clipstream:problem:"
+BEARER_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="clipstream"'}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> ProblemDetailsException:
+    """A problem-details exception: `type` names the problem (`about:blank` for plain HTTP ones)."""
+    extra: dict[str, Any] = {}
+    if errors is not None:
+        extra["errors"] = [{"field": e.field, "message": e.message} for e in errors]
+    return ProblemDetailsException(
+        status_code=status,
+        title=HTTPStatus(status).phrase,
+        detail=detail,
+        type_=PROBLEM_TYPE_BASE + slug if slug else "about:blank",
+        headers=headers,
+        extra=extra or None,
+    )
+
+
+# Domain and application errors, most specific first (looked up along the exception's MRO).
+_DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
+    ValidationFailed: (422, "validation-failed"),
+    UsernameTaken: (409, "username-taken"),
+    EmailTaken: (409, "email-taken"),
+    Conflict: (409, "conflict"),
+    NotFound: (404, "not-found"),
+    AuthenticationFailed: (401, "unauthenticated"),
+    Forbidden: (403, "forbidden"),
+    TooManyAttempts: (429, "too-many-attempts"),
+    DependencyUnavailable: (503, "dependency-unavailable"),
+}
+
+
+def _from_domain(exc: DomainError) -> ProblemDetailsException:
+    status, slug = next(
+        (value for cls in type(exc).__mro__ if (value := _DOMAIN_STATUS.get(cls))),
+        (500, "internal"),
+    )
+    headers: dict[str, str] | None = None
+    errors: list[FieldError] | None = None
+    if isinstance(exc, ValidationFailed):
+        errors = exc.errors
+    elif isinstance(exc, UsernameTaken):
+        errors = [FieldError("username", str(exc))]
+    elif isinstance(exc, EmailTaken):
+        errors = [FieldError("email", str(exc))]
+    elif isinstance(exc, AuthenticationFailed):
+        headers = BEARER_CHALLENGE
+    elif isinstance(exc, TooManyAttempts):
+        headers = {"Retry-After": str(exc.retry_after_seconds)}
+    elif isinstance(exc, DependencyUnavailable):
+        headers = {"Retry-After": "5"}
+    return problem(status, str(exc), slug=slug, errors=errors, headers=headers)
+
+
+_PATH_RE = re.compile(r"at `\$\.?([^`]*)`")
+
+
+def _field_of(error: dict[str, Any]) -> str:
+    key = str(error.get("key") or "")
+    if key in ("", "data"):  # msgspec names nested fields in the message: "... - at `$.user.name`"
+        match = _PATH_RE.search(str(error.get("message", "")))
+        return match.group(1) if match and match.group(1) else "body"
+    return key
+
+
+def _from_validation(exc: ValidationException) -> ProblemDetailsException:
+    raw = exc.extra if isinstance(exc.extra, list) else []
+    errors = [FieldError(_field_of(e), str(e.get("message", "is invalid"))) for e in raw]
+    if any(e.get("source") == "body" for e in raw):
+        return problem(422, "The request body is invalid.", slug="validation-failed", errors=errors)
+    return problem(400, "A parameter is malformed.", slug="bad-parameter", errors=errors)
+
+
+def _from_rate_limit(exc: TooManyRequestsException) -> ProblemDetailsException:
+    headers = dict(exc.headers or {})
+    headers["Retry-After"] = headers.get("RateLimit-Reset", "60")
+    return problem(429, "Too many requests; slow down.", slug="rate-limited", headers=headers)
+
+
+def _from_http(exc: HTTPException) -> ProblemDetailsException:
+    if isinstance(exc, ProblemDetailsException):
+        return exc
+    headers = dict(exc.headers or {})
+    if isinstance(exc, NotAuthorizedException):
+        headers.update(BEARER_CHALLENGE)
+    status = exc.status_code
+    detail = exc.detail if exc.detail and exc.detail != HTTPStatus(status).phrase else ""
+    if status == 400 and detail:  # msgspec's decode message says where the JSON broke
+        detail = f"Malformed request: {detail}"
+    return problem(status, detail or HTTPStatus(status).description, headers=headers or None)
+
+
+def _from_unexpected(exc: Exception) -> ProblemDetailsException:
+    logger.exception("Unhandled error", exc_info=exc)
+    return problem(500, "Something went wrong on our side. It has been logged.")
+
+
+def problem_details_config() -> ProblemDetailsConfig:
+    """The Litestar problem-details plugin configuration for every error the service can raise."""
+    mapping: dict[type[Exception], Callable[[Any], ProblemDetailsException]] = {
+        DomainError: _from_domain,
+        ValidationException: _from_validation,
+        TooManyRequestsException: _from_rate_limit,
+        HTTPException: _from_http,
+        Exception: _from_unexpected,
+    }
+    return ProblemDetailsConfig(exception_to_problem_detail_map=mapping)

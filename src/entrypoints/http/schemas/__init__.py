@@ -1,0 +1,1 @@
+"""msgspec request and response structs of the HTTP API."""

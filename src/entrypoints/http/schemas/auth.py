@@ -1,0 +1,93 @@
+"""Structs of registration, login and sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import Meta
+
+from application.auth.results import IssuedTokens
+from domain.values import (
+    DISPLAY_NAME_MAX,
+    EMAIL_MAX,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    USERNAME_MAX,
+    USERNAME_MIN,
+)
+from entrypoints.http.schemas.users import AnyPassword, MeOut, me_out
+
+Username = Annotated[
+    str,
+    Meta(
+        min_length=USERNAME_MIN,
+        max_length=USERNAME_MAX,
+        pattern=r"^[A-Za-z0-9_.]+$",
+        description="3..30 of a-z, 0-9, '_' and '.'; case-insensitive (stored lower-cased).",
+        examples=["ana.silva"],
+    ),
+]
+EmailAddress = Annotated[
+    str, Meta(min_length=3, max_length=EMAIL_MAX, examples=["ana@example.com"])
+]
+NewPassword = Annotated[
+    str,
+    Meta(
+        min_length=PASSWORD_MIN,
+        max_length=PASSWORD_MAX,
+        description="8..256 characters; every character counts.",
+        examples=["correct horse battery staple"],
+    ),
+]
+Login = Annotated[str, Meta(min_length=1, max_length=EMAIL_MAX, description="Username or email.")]
+OpaqueToken = Annotated[str, Meta(min_length=1, max_length=512)]
+
+
+class RegisterIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """A new account."""
+
+    username: Username
+    email: EmailAddress
+    password: NewPassword
+    display_name: Annotated[str, Meta(max_length=DISPLAY_NAME_MAX)] | None = None
+
+
+class LoginIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Credentials: a username or an email, and the password."""
+
+    login: Login
+    password: AnyPassword
+
+
+class RefreshIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """A refresh token."""
+
+    refresh_token: OpaqueToken
+
+
+class ChangePasswordIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """The current password, and the new one."""
+
+    current_password: AnyPassword
+    new_password: NewPassword
+
+
+class TokensOut(msgspec.Struct, rename="camel"):
+    """A session's tokens: send `accessToken` as `Authorization: Bearer ...`; refresh before it expires."""
+
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"]
+    expires_in: Annotated[int, Meta(description="Seconds until the access token expires.")]
+    user: MeOut
+
+
+def tokens_out(issued: IssuedTokens) -> TokensOut:
+    return TokensOut(
+        access_token=issued.access_token,
+        refresh_token=issued.refresh_token,
+        token_type="Bearer",  # noqa: S106 (a scheme name)
+        expires_in=issued.expires_in,
+        user=me_out(issued.user),
+    )

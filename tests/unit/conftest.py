@@ -1,0 +1,50 @@
+"""Fixtures for fast tests on the in-memory adapters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+from dependency_injector import providers
+from litestar.testing import AsyncTestClient
+
+from adapters.system import ManualClock
+from entrypoints.config import Settings
+from entrypoints.container import Container, build_container
+from entrypoints.http.app import create_app
+
+TEST_SECRET = b"unit-test-secret-that-is-at-least-32-bytes-long"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock()
+
+
+@pytest.fixture
+def make_container(clock: ManualClock) -> Callable[..., Container]:
+    def make(**overrides: object) -> Container:
+        settings = Settings(
+            **{
+                "bcrypt_rounds": 4,
+                "rate_limit_per_minute": 0,
+                "jwt_secret": TEST_SECRET,
+                **overrides,
+            }  # type: ignore[arg-type]
+        )
+        container = build_container(settings, storage="memory")
+        container.core.clock.override(providers.Object(clock))
+        return container
+
+    return make
+
+
+@pytest.fixture
+def container(make_container: Callable[..., Container]) -> Container:
+    return make_container()
+
+
+@pytest.fixture
+async def client(container: Container) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+    async with AsyncTestClient(app=create_app(container)) as test_client:
+        yield test_client
