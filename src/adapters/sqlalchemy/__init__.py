@@ -1,0 +1,1 @@
+"""SQL storage through SQLAlchemy Core: tables, repositories and unit of work (PostgreSQL, SQLite)."""

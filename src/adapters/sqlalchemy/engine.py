@@ -1,0 +1,90 @@
+"""Async engine factory with the production settings for PostgreSQL and SQLite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import ConnectionPoolEntry
+
+POOL_TIMEOUT_SECONDS = 5.0
+CONNECT_TIMEOUT_SECONDS = 5
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+def create_engine(
+    url: str, *, pool_size: int = 10, statement_timeout_ms: int = 5000
+) -> AsyncEngine:
+    """An `AsyncEngine` for a `postgresql+psycopg://` or `sqlite+aiosqlite:///` URL.
+
+    PostgreSQL: a pre-pinged pool of `pool_size` (+ as many overflow) connections, a server-side
+    statement timeout, a connect timeout, and UTC as the session time zone.
+
+    SQLite: the file's directory is created if missing; every connection enforces foreign keys,
+    uses WAL and waits up to 5 s for a lock; transactions start with `BEGIN IMMEDIATE`, so that
+    concurrent writers queue for the write lock instead of failing with "database is locked".
+    """
+    parsed = make_url(url)
+    backend = (parsed.get_backend_name(), parsed.get_driver_name())
+    if backend == ("postgresql", "psycopg"):
+        return create_async_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+                "options": f"-c statement_timeout={int(statement_timeout_ms)} -c timezone=UTC",
+            },
+        )
+    if backend == ("sqlite", "aiosqlite"):
+        ensure_sqlite_directory(url)
+        engine = create_async_engine(
+            url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=POOL_TIMEOUT_SECONDS
+        )
+        event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
+        event.listen(engine.sync_engine, "begin", _begin_immediate)
+        return engine
+    raise ValueError(
+        f"unsupported database URL {url!r}: use postgresql+psycopg or sqlite+aiosqlite"
+    )
+
+
+def ensure_sqlite_directory(url: str) -> None:
+    """Create the parent directory of an SQLite database file (no-op for other URLs or memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return
+    database = parsed.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+
+
+def _configure_sqlite_connection(
+    dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
+) -> None:
+    # Take transaction control away from the sqlite3 driver: `_begin_immediate` emits BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in (
+            "PRAGMA foreign_keys=ON",
+            "PRAGMA journal_mode=WAL",
+            f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            "PRAGMA synchronous=NORMAL",
+            # LIKE is ASCII case-insensitive by default; PostgreSQL's is not (nor is the memory
+            # adapter's prefix search): make them agree.
+            "PRAGMA case_sensitive_like=ON",
+        ):
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _begin_immediate(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

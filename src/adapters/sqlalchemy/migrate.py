@@ -1,0 +1,81 @@
+"""Run the Alembic migrations programmatically (no alembic.ini needed)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Column
+from sqlalchemy.types import TypeEngine
+
+from adapters.sqlalchemy.engine import ensure_sqlite_directory
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+DATABASE_URL_ATTRIBUTE = "database_url"
+"""Key of `Config.attributes` that `migrations/env.py` reads the database URL from first."""
+
+
+def alembic_config(database_url: str) -> Config:
+    """An Alembic `Config` for the repository's `migrations/` folder and this database."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
+    # ConfigParser interpolates `%`: URL-encoded passwords must be doubled.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    config.attributes[DATABASE_URL_ATTRIBUTE] = database_url
+    return config
+
+
+def compare_type_with_collation(
+    context: MigrationContext,
+    inspected_column: Column[Any],
+    metadata_column: Column[Any],
+    inspected_type: TypeEngine[Any],
+    metadata_type: TypeEngine[Any],
+) -> bool | None:
+    """Alembic `compare_type` hook: a changed collation is a difference (Alembic ignores them).
+
+    Returns None otherwise, so that Alembic's own type comparison still runs.
+    """
+    expected = getattr(metadata_type.dialect_impl(context.dialect), "collation", None)
+    actual = getattr(inspected_type, "collation", None)
+    return True if expected != actual else None
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Migrate the database to the newest revision (creating an SQLite file's directory first).
+
+    Blocks until done. Alembic's environment runs its own event loop; when called while an event
+    loop is running in this thread (an async lifespan), the migration runs in a helper thread.
+    """
+    ensure_sqlite_directory(database_url)
+    config = alembic_config(database_url)
+    _outside_event_loop(lambda: command.upgrade(config, "head"))
+
+
+def _outside_event_loop(work: Callable[[], None]) -> None:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        work()
+        return
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as error:  # re-raised in the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="alembic-upgrade")
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]

@@ -1,0 +1,103 @@
+"""SQL session and refresh-token repository (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import CursorResult, Row, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.tables import refresh_tokens, sessions
+from domain.sessions import RefreshToken, Session
+
+
+class SqlSessionRepository:
+    """Sessions and hashed refresh tokens in the `sessions` and `refresh_tokens` tables."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, session: Session) -> None:
+        await self._connection.execute(
+            insert(sessions).values(
+                id=session.id,
+                user_id=session.user_id,
+                created_at=session.created_at,
+                expires_at=session.expires_at,
+                revoked_at=session.revoked_at,
+            )
+        )
+
+    async def get(self, session_id: UUID) -> Session | None:
+        row = (
+            await self._connection.execute(select(sessions).where(sessions.c.id == session_id))
+        ).first()
+        return None if row is None else _to_session(row)
+
+    async def revoke(self, session_id: UUID, now: datetime) -> None:
+        await self._connection.execute(
+            update(sessions)
+            .where(sessions.c.id == session_id, sessions.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
+    async def revoke_all_for_user(
+        self, user_id: UUID, now: datetime, *, keep: UUID | None = None
+    ) -> None:
+        statement = update(sessions).where(
+            sessions.c.user_id == user_id, sessions.c.revoked_at.is_(None)
+        )
+        if keep is not None:
+            statement = statement.where(sessions.c.id != keep)
+        await self._connection.execute(statement.values(revoked_at=now))
+
+    async def add_token(self, token: RefreshToken) -> None:
+        await self._connection.execute(
+            insert(refresh_tokens).values(
+                token_hash=token.token_hash,
+                session_id=token.session_id,
+                created_at=token.created_at,
+                expires_at=token.expires_at,
+                spent_at=token.spent_at,
+            )
+        )
+
+    async def get_token(self, token_hash: str) -> RefreshToken | None:
+        row = (
+            await self._connection.execute(
+                select(refresh_tokens).where(refresh_tokens.c.token_hash == token_hash)
+            )
+        ).first()
+        return None if row is None else _to_token(row)
+
+    async def spend_token(self, token_hash: str, now: datetime) -> bool:
+        # One conditional UPDATE: of two concurrent transactions, the second waits for the first's
+        # row lock, then re-checks `spent_at IS NULL` and updates nothing.
+        result: CursorResult[Any] = await self._connection.execute(
+            update(refresh_tokens)
+            .where(refresh_tokens.c.token_hash == token_hash, refresh_tokens.c.spent_at.is_(None))
+            .values(spent_at=now)
+        )
+        return result.rowcount == 1
+
+
+def _to_session(row: Row[Any]) -> Session:
+    return Session(
+        id=row.id,
+        user_id=row.user_id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+    )
+
+
+def _to_token(row: Row[Any]) -> RefreshToken:
+    return RefreshToken(
+        token_hash=row.token_hash,
+        session_id=row.session_id,
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        spent_at=row.spent_at,
+    )

@@ -1,0 +1,171 @@
+"""SQL user repository (SQLAlchemy Core)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Executable, Row, Select, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.tables import users
+from domain.errors import DomainError, EmailTaken, UsernameTaken
+from domain.users import User
+
+_LIKE_ESCAPE = "\\"
+
+# Names given by the naming convention in `tables.py`, and the column SQLite names instead.
+_UNIQUE_CLASHES: tuple[tuple[str, str, type[DomainError]], ...] = (
+    ("uq_users_username", "users.username", UsernameTaken),
+    ("uq_users_email", "users.email", EmailTaken),
+)
+
+
+class SqlUserRepository:
+    """Accounts in the `users` table, on the unit of work's connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, user: User) -> None:
+        await self._write(
+            insert(users).values(
+                id=user.id,
+                created_at=user.created_at,
+                follower_count=user.follower_count,
+                following_count=user.following_count,
+                video_count=user.video_count,
+                like_count=user.like_count,
+                **_mutable(user),
+            )
+        )
+
+    async def update(self, user: User) -> None:
+        await self._write(update(users).where(users.c.id == user.id).values(**_mutable(user)))
+
+    async def delete(self, user_id: UUID) -> None:
+        # Sessions and refresh tokens go with it (ON DELETE CASCADE).
+        await self._connection.execute(delete(users).where(users.c.id == user_id))
+
+    async def get(self, user_id: UUID) -> User | None:
+        return await self._one(select(users).where(users.c.id == user_id))
+
+    async def get_by_username(self, username: str) -> User | None:
+        return await self._one(select(users).where(users.c.username == username))
+
+    async def get_by_login(self, login: str) -> User | None:
+        return await self._one(
+            select(users).where(or_(users.c.username == login, users.c.email == login)).limit(1)
+        )
+
+    async def add_to_counters(
+        self,
+        user_id: UUID,
+        *,
+        followers: int = 0,
+        following: int = 0,
+        videos: int = 0,
+        likes: int = 0,
+    ) -> None:
+        deltas = {
+            users.c.follower_count: followers,
+            users.c.following_count: following,
+            users.c.video_count: videos,
+            users.c.like_count: likes,
+        }
+        changes = {column: column + delta for column, delta in deltas.items() if delta}
+        if changes:
+            # Relative to the stored value, so concurrent transactions never lose an increment.
+            await self._connection.execute(
+                update(users).where(users.c.id == user_id).values(changes)
+            )
+
+    async def search_by_username_prefix(
+        self, prefix: str, *, after: str | None, limit: int
+    ) -> Sequence[User]:
+        query = select(users).where(
+            users.c.username.like(_escape_like(prefix) + "%", escape=_LIKE_ESCAPE)
+        )
+        if after is not None:
+            query = query.where(users.c.username > after)
+        result = await self._connection.execute(query.order_by(users.c.username).limit(limit))
+        return [_to_user(row) for row in result]
+
+    async def _one(self, query: Select[Any]) -> User | None:
+        row = (await self._connection.execute(query)).first()
+        return None if row is None else _to_user(row)
+
+    async def _write(self, statement: Executable) -> None:
+        # A savepoint keeps the transaction usable after a clash (PostgreSQL would abort it), so the
+        # unit of work behaves like the in-memory one.
+        try:
+            async with self._connection.begin_nested():
+                await self._connection.execute(statement)
+        except IntegrityError as error:
+            clash = _unique_clash(error)
+            if clash is None:
+                raise
+            raise clash from error
+
+
+def _mutable(user: User) -> dict[str, Any]:
+    """The columns `update` replaces: profile, credentials, `updated_at`.
+
+    Not the id, the creation time, nor the counters: those change only through `add_to_counters`
+    (relative updates), so a stale `User` cannot overwrite a concurrent increment.
+    """
+    return {
+        "username": user.username,
+        "email": user.email,
+        "password_hash": user.password_hash,
+        "display_name": user.display_name,
+        "bio": user.bio,
+        "avatar_url": user.avatar_url,
+        "updated_at": user.updated_at,
+    }
+
+
+def _to_user(row: Row[Any]) -> User:
+    return User(
+        id=row.id,
+        username=row.username,
+        email=row.email,
+        password_hash=row.password_hash,
+        display_name=row.display_name,
+        bio=row.bio,
+        avatar_url=row.avatar_url,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        follower_count=row.follower_count,
+        following_count=row.following_count,
+        video_count=row.video_count,
+        like_count=row.like_count,
+    )
+
+
+def _escape_like(text: str) -> str:
+    """Make `%`, `_` and the escape character itself match literally in a LIKE pattern."""
+    return (
+        text.replace(_LIKE_ESCAPE, _LIKE_ESCAPE * 2)
+        .replace("%", _LIKE_ESCAPE + "%")
+        .replace("_", _LIKE_ESCAPE + "_")
+    )
+
+
+def _unique_clash(error: IntegrityError) -> DomainError | None:
+    """The domain error for a unique violation on username or email, else None.
+
+    psycopg reports the constraint name (`diag.constraint_name`, also in the message); SQLite only
+    says `UNIQUE constraint failed: users.username`.
+    """
+    constraint = getattr(getattr(error.orig, "diag", None), "constraint_name", None)
+    message = str(error.orig)
+    for name, column, domain_error in _UNIQUE_CLASHES:
+        if constraint is not None:
+            if constraint == name:
+                return domain_error()
+        elif name in message or f"UNIQUE constraint failed: {column}" in message:
+            return domain_error()
+    return None

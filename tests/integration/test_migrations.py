@@ -1,0 +1,136 @@
+"""Migrations: every revision upgrades and downgrades cleanly, and head matches the tables module."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine, make_url
+
+from adapters.sqlalchemy.migrate import (
+    alembic_config,
+    compare_type_with_collation,
+    upgrade_to_head,
+)
+from adapters.sqlalchemy.tables import metadata
+
+
+def _sync_engine(url: str) -> Engine:
+    """A synchronous engine on the same database (pysqlite for SQLite, psycopg for PostgreSQL)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        parsed = parsed.set(drivername="sqlite")
+    return sa.create_engine(parsed, poolclass=sa.pool.NullPool)
+
+
+def _differences(url: str, target: sa.MetaData = metadata) -> list[Any]:
+    engine = _sync_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection,
+                opts={"compare_type": compare_type_with_collation, "compare_server_default": True},
+            )
+            return list(compare_metadata(context, target))
+    finally:
+        engine.dispose()
+
+
+def _tables(url: str) -> set[str]:
+    engine = _sync_engine(url)
+    try:
+        return set(sa.inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def sqlite_file_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request: pytest.FixtureRequest) -> str:
+    """An empty database of each SQL dialect."""
+    name = "sqlite_file_url" if request.param == "sqlite" else "empty_postgres_url"
+    url: str = request.getfixturevalue(name)
+    return url
+
+
+def test_stairway_every_revision_upgrades_downgrades_and_upgrades_again(
+    empty_database_url: str,
+) -> None:
+    config = alembic_config(empty_database_url)
+    revisions = list(reversed(list(ScriptDirectory.from_config(config).walk_revisions())))
+    assert revisions, "no migrations found"
+
+    for revision in revisions:
+        command.upgrade(config, revision.revision)
+        command.downgrade(config, "-1")
+        command.upgrade(config, revision.revision)
+
+    assert _tables(empty_database_url) == {"alembic_version", *metadata.tables}
+    command.downgrade(config, "base")
+    assert _tables(empty_database_url) == {"alembic_version"}
+
+
+def test_models_and_migrations_agree(empty_database_url: str) -> None:
+    upgrade_to_head(empty_database_url)
+
+    assert _differences(empty_database_url) == []
+
+
+def test_the_comparison_notices_a_schema_drift(empty_database_url: str) -> None:
+    """Guards the test above: a model change that no revision made must show up."""
+    upgrade_to_head(empty_database_url)
+    drifted = sa.MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.tables.values():
+        table.to_metadata(drifted)
+    users = drifted.tables["users"]
+    users.c.bio.type = sa.String(1000)
+    users.c.like_count.server_default = None
+    sa.Index("ix_users_created_at", users.c.created_at)
+
+    kinds = {_kind(difference) for difference in _differences(empty_database_url, drifted)}
+    assert kinds == {"modify_type", "modify_default", "add_index"}
+
+
+@pytest.mark.postgres
+def test_postgres_username_collation_is_checked(empty_postgres_url: str) -> None:
+    upgrade_to_head(empty_postgres_url)
+    drifted = sa.MetaData(naming_convention=metadata.naming_convention)
+    for table in metadata.tables.values():
+        table.to_metadata(drifted)
+    drifted.tables["users"].c.username.type = sa.String(30)
+
+    differences = _differences(empty_postgres_url, drifted)
+    assert [(_kind(d), d[0][3]) for d in differences] == [("modify_type", "username")]
+
+
+def test_upgrade_to_head_creates_the_sqlite_directory_and_is_idempotent(tmp_path: Path) -> None:
+    path = tmp_path / "var" / "data" / "clipstream.db"
+    url = f"sqlite+aiosqlite:///{path}"
+
+    upgrade_to_head(url)
+    upgrade_to_head(url)
+
+    assert path.exists()
+    assert _tables(url) == {"alembic_version", *metadata.tables}
+
+
+async def test_upgrade_to_head_works_inside_a_running_event_loop(sqlite_file_url: str) -> None:
+    upgrade_to_head(sqlite_file_url)  # e.g. from an application's async lifespan
+
+    assert _tables(sqlite_file_url) == {"alembic_version", *metadata.tables}
+
+
+def _kind(difference: Any) -> str:
+    """The operation name of one `compare_metadata` entry (column changes come in a list)."""
+    first = difference[0] if isinstance(difference, list) else difference
+    return str(first[0])
