@@ -1,11 +1,13 @@
-"""The `clipstream` command line: serve, migrate."""
+"""The `clipstream` command line: serve, migrate, worker."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import logging
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -35,6 +37,8 @@ def _serve(args: argparse.Namespace) -> None:
         # process (production refuses to start without one, see Settings.from_env).
         os.environ["CLIPSTREAM_JWT_SECRET"] = secrets.token_urlsafe(48)
     os.environ.setdefault("CLIPSTREAM_PUBLIC_URL", f"http://{args.host}:{args.port}")
+    if not args.no_worker:
+        os.environ["CLIPSTREAM_IN_PROCESS_WORKER"] = "true"
     if settings.is_sqlite:
         _migrate(settings)  # the embedded default migrates itself; PostgreSQL migrates explicitly
     logger.info("serving on http://%s:%s with %s worker(s)", args.host, args.port, args.workers)
@@ -80,7 +84,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not run background work in-process (run `clipstream worker` separately)",
     )
     commands.add_parser("migrate", help="upgrade the database schema to the newest revision")
+    commands.add_parser(
+        "worker", help="run background work: expire abandoned uploads, retry storage deletions"
+    )
     return parser
+
+
+def _worker() -> None:
+    settings = _load_settings()
+    if settings.is_sqlite:
+        _migrate(settings)
+
+    async def main() -> None:
+        from entrypoints import container as composition
+        from entrypoints import worker
+
+        container = composition.build_container(settings)
+        await composition.start(container)
+        task = asyncio.create_task(worker.run_forever(container, settings.worker_interval_seconds))
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # finish the current job, then stop
+            loop.add_signal_handler(signum, task.cancel)
+        logger.info("worker running every %s s", settings.worker_interval_seconds)
+        try:
+            await task
+        except asyncio.CancelledError:
+            logger.info("worker stopped")
+        finally:
+            await composition.stop(container)
+
+    asyncio.run(main())
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -88,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
     if args.command == "serve":
         _serve(args)
+    elif args.command == "worker":
+        _worker()
     elif args.command == "migrate":
         settings = _load_settings()
         _migrate(settings)

@@ -38,10 +38,18 @@ class Settings:
     multipart_threshold_bytes: int = 64 * MIB
     bcrypt_rounds: int = 12
     rate_limit_per_minute: int = 600
+    upload_ttl_seconds: int = 24 * 3600
+    worker_interval_seconds: int = 60
+    in_process_worker: bool = False
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def api_base_url(self) -> str:
+        """Where clients reach this API (signed upload URLs point here)."""
+        return self.public_url or "http://127.0.0.1:8000"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -84,6 +92,11 @@ class Settings:
             ),
             bcrypt_rounds=rounds,
             rate_limit_per_minute=read("RATE_LIMIT_PER_MINUTE", _int_between(0, 1_000_000), 600),
+            upload_ttl_seconds=read(
+                "UPLOAD_TTL_SECONDS", _int_between(1, 30 * 24 * 3600), 24 * 3600
+            ),
+            worker_interval_seconds=read("WORKER_INTERVAL_SECONDS", _int_between(1, 24 * 3600), 60),
+            in_process_worker=read("IN_PROCESS_WORKER", _bool, False),
         )
         if mode == "production":
             if not secret:
@@ -120,6 +133,15 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _bool(raw: str) -> bool:
+    value = raw.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("must be true or false")
 
 
 def _secret(raw: str) -> bytes:

@@ -9,14 +9,22 @@ from datetime import timedelta
 from dependency_injector import containers, providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.login_attempts import MemoryLoginAttemptStore
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.memory.videos import MemoryVideoQueries
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.security.jwt_tokens import JwtTokenService
 from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.probe import DatabaseProbe
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
+from adapters.sqlalchemy.video_queries import SqlVideoQueries
+from adapters.storage.factory import build_storage
+from adapters.storage.memory import MemoryObjectStorage
+from adapters.storage.probe import StorageProbe
+from adapters.storage.upload_grants import HmacUploadGrants
 from adapters.system import SystemClock, Uuid7Generator
 from application.auth.authenticate import Authenticate
 from application.auth.change_password import ChangePassword
@@ -28,11 +36,24 @@ from application.auth.refresh import RefreshTokens
 from application.auth.register import Register
 from application.auth.session_tokens import SessionTokens
 from application.health.check_readiness import CheckReadiness
+from application.idempotency import IdempotentRequests
+from application.maintenance.expire_uploads import ExpireUploads
+from application.maintenance.storage_cleanup import StorageCleanup
 from application.users.delete_account import DeleteAccount
 from application.users.get_me import GetMe
 from application.users.get_user import GetUser
 from application.users.search_users import SearchUsers
 from application.users.update_profile import UpdateProfile
+from application.videos.complete_upload import CompleteUpload
+from application.videos.create_video import CreateVideo
+from application.videos.delete_video import DeleteVideo
+from application.videos.get_video import GetVideo
+from application.videos.list_user_videos import ListUserVideos
+from application.videos.list_videos import ListVideos
+from application.videos.receive_upload import ReceiveUpload
+from application.videos.settings import UploadPolicy
+from application.videos.stream_video import StreamVideo
+from application.videos.update_video import UpdateVideo
 from entrypoints.config import Settings
 
 REFRESH_TOKEN_TTL = timedelta(days=30)
@@ -51,6 +72,13 @@ class Core(containers.DeclarativeContainer):
         previous_secrets=settings.provided.jwt_previous_secrets,
     )
     login_attempts = providers.Singleton(MemoryLoginAttemptStore, clock=clock)
+    upload_grants = providers.Singleton(HmacUploadGrants, secret=settings.provided.jwt_secret)
+    upload_policy = providers.Singleton(
+        UploadPolicy,
+        max_bytes=settings.provided.max_upload_bytes,
+        multipart_threshold=settings.provided.multipart_threshold_bytes,
+        upload_ttl=providers.Factory(timedelta, seconds=settings.provided.upload_ttl_seconds),
+    )
 
 
 class MemoryAdapters(containers.DeclarativeContainer):
@@ -59,12 +87,26 @@ class MemoryAdapters(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     store = providers.Singleton(MemoryStore)
     unit_of_work = providers.Factory(MemoryUnitOfWork, store)
-    probes = providers.List()
+    video_queries = providers.Singleton(MemoryVideoQueries, store)
+    idempotency_store = providers.Singleton(MemoryIdempotencyStore)
+    storage = providers.Singleton(
+        MemoryObjectStorage,
+        grants=core.upload_grants,
+        public_url=core.settings.provided.api_base_url,
+    )
+    probes = providers.List(providers.Singleton(StorageProbe, storage))
 
 
 async def _dispose_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
     yield
     await engine.dispose()
+
+
+async def _close_at_shutdown(storage: object) -> AsyncIterator[None]:
+    yield
+    close = getattr(storage, "close", None)  # S3 has clients to close; local files have none
+    if close is not None:
+        await close()
 
 
 class SqlAdapters(containers.DeclarativeContainer):
@@ -74,7 +116,20 @@ class SqlAdapters(containers.DeclarativeContainer):
     engine = providers.Singleton(create_engine, core.settings.provided.database_url)
     engine_lifetime = providers.Resource(_dispose_at_shutdown, engine)
     unit_of_work = providers.Factory(SqlUnitOfWork, engine)
-    probes = providers.List(providers.Singleton(DatabaseProbe, engine))
+    video_queries = providers.Singleton(SqlVideoQueries, engine)
+    idempotency_store = providers.Singleton(SqlIdempotencyStore, engine)
+    storage = providers.Singleton(
+        build_storage,
+        core.settings.provided.storage_url,
+        grants=core.upload_grants,
+        public_url=core.settings.provided.api_base_url,
+        s3_endpoint_url=core.settings.provided.s3_endpoint_url,
+        s3_public_endpoint_url=core.settings.provided.s3_public_endpoint_url,
+    )
+    storage_lifetime = providers.Resource(_close_at_shutdown, storage)
+    probes = providers.List(
+        providers.Singleton(DatabaseProbe, engine), providers.Singleton(StorageProbe, storage)
+    )
 
 
 class UseCases(containers.DeclarativeContainer):
@@ -106,12 +161,33 @@ class UseCases(containers.DeclarativeContainer):
     change_password = providers.Singleton(
         ChangePassword, _uow, core.hasher, _password_check, core.clock
     )
+    storage_cleanup = providers.Singleton(StorageCleanup, _uow, adapters.storage, core.clock)
     get_me = providers.Singleton(GetMe, _uow)
     update_profile = providers.Singleton(UpdateProfile, _uow, core.clock)
-    delete_account = providers.Singleton(DeleteAccount, _uow, _password_check)
+    delete_account = providers.Singleton(
+        DeleteAccount, _uow, _password_check, storage_cleanup, core.clock
+    )
     get_user = providers.Singleton(GetUser, _uow)
     search_users = providers.Singleton(SearchUsers, _uow)
     check_readiness = providers.Singleton(CheckReadiness, adapters.probes)
+
+    idempotency = providers.Singleton(IdempotentRequests, adapters.idempotency_store, core.clock)
+    create_video = providers.Singleton(
+        CreateVideo, _uow, adapters.storage, core.upload_policy, core.clock, core.ids
+    )
+    complete_upload = providers.Singleton(
+        CompleteUpload, _uow, adapters.storage, adapters.video_queries, storage_cleanup, core.clock
+    )
+    get_video = providers.Singleton(GetVideo, adapters.video_queries)
+    list_videos = providers.Singleton(ListVideos, adapters.video_queries)
+    list_user_videos = providers.Singleton(ListUserVideos, _uow, adapters.video_queries)
+    update_video = providers.Singleton(UpdateVideo, _uow, adapters.video_queries, core.clock)
+    delete_video = providers.Singleton(DeleteVideo, _uow, storage_cleanup, core.clock)
+    stream_video = providers.Singleton(StreamVideo, adapters.video_queries, adapters.storage)
+    receive_upload = providers.Singleton(
+        ReceiveUpload, _uow, adapters.storage, core.upload_grants, core.clock
+    )
+    expire_uploads = providers.Singleton(ExpireUploads, _uow, storage_cleanup, core.clock)
 
 
 class Container(containers.DeclarativeContainer):

@@ -1,72 +1,27 @@
-"""The real `clipstream serve` process, over real HTTP."""
+"""The real `clipstream serve` process, over real HTTP: accounts."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.integration.servers import running_server
+
 PASSWORD = "correct horse battery"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _clipstream() -> str:
-    return str(Path(sys.executable).with_name("clipstream"))
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
     env = {
-        **os.environ,
         "CLIPSTREAM_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/clipstream.db",
         "CLIPSTREAM_STORAGE_URL": str(tmp_path / "media"),
-        "CLIPSTREAM_BCRYPT_ROUNDS": "4",
+        "CLIPSTREAM_JWT_SECRET": "",  # development: a random secret per start
     }
-    env.pop("CLIPSTREAM_JWT_SECRET", None)
-    log = (tmp_path / "server.log").open("wb")
-    process = subprocess.Popen(
-        [_clipstream(), "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"server exited early:\n{(tmp_path / 'server.log').read_text()}")
-            try:
-                if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"server did not become ready:\n{(tmp_path / 'server.log').read_text()}"
-                )
-            time.sleep(0.1)
+    with running_server(env, tmp_path / "server.log", workers=2) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 @pytest.mark.slow

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import datetime
 from uuid import UUID
 
+from application.ports.maintenance import PendingDeletion
 from domain.sessions import RefreshToken, Session
 from domain.users import User
+from domain.videos import Video
 
 
 @dataclass
@@ -17,6 +20,8 @@ class MemoryState:
     users: dict[UUID, User] = field(default_factory=dict)
     sessions: dict[UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
+    videos: dict[UUID, Video] = field(default_factory=dict)
+    deletions: dict[str, tuple[PendingDeletion, datetime]] = field(default_factory=dict)
 
 
 class MemoryStore:

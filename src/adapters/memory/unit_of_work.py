@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from adapters.memory.deletions import MemoryDeletionQueue
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.store import MemoryStore
 from adapters.memory.users import MemoryUserRepository
+from adapters.memory.videos import MemoryVideoRepository
 
 
 class MemoryUnitOfWork:
@@ -24,6 +26,8 @@ class MemoryUnitOfWork:
         self._before = self._store.snapshot()
         self.users = MemoryUserRepository(self._store.state)
         self.sessions = MemorySessionRepository(self._store.state)
+        self.videos = MemoryVideoRepository(self._store.state)
+        self.deletions = MemoryDeletionQueue(self._store.state)
         return self
 
     async def __aexit__(

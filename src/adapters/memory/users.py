@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from uuid import UUID
 
@@ -21,9 +22,17 @@ class MemoryUserRepository:
         self._state.users[user.id] = user
 
     async def update(self, user: User) -> None:
-        if user.id in self._state.users:
+        stored = self._state.users.get(user.id)
+        if stored is not None:
             self._check_unique(user)
-            self._state.users[user.id] = user
+            # Counters change only through add_to_counters: a stale copy must not overwrite them.
+            self._state.users[user.id] = dataclasses.replace(
+                user,
+                follower_count=stored.follower_count,
+                following_count=stored.following_count,
+                video_count=stored.video_count,
+                like_count=stored.like_count,
+            )
 
     async def delete(self, user_id: UUID) -> None:
         if self._state.users.pop(user_id, None) is None:
@@ -35,6 +44,27 @@ class MemoryUserRepository:
             h for h, t in self._state.refresh_tokens.items() if t.session_id in doomed
         ]:
             del self._state.refresh_tokens[token_hash]
+        for video_id in [v.id for v in self._state.videos.values() if v.owner_id == user_id]:
+            del self._state.videos[video_id]
+
+    async def add_to_counters(
+        self,
+        user_id: UUID,
+        *,
+        followers: int = 0,
+        following: int = 0,
+        videos: int = 0,
+        likes: int = 0,
+    ) -> None:
+        user = self._state.users.get(user_id)
+        if user is not None:
+            self._state.users[user_id] = dataclasses.replace(
+                user,
+                follower_count=user.follower_count + followers,
+                following_count=user.following_count + following,
+                video_count=user.video_count + videos,
+                like_count=user.like_count + likes,
+            )
 
     async def get(self, user_id: UUID) -> User | None:
         return self._state.users.get(user_id)

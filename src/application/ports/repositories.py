@@ -38,6 +38,18 @@ class UserRepository(Protocol):
         """The account whose username or email equals this normalised login, if any."""
         ...
 
+    async def add_to_counters(
+        self,
+        user_id: UUID,
+        *,
+        followers: int = 0,
+        following: int = 0,
+        videos: int = 0,
+        likes: int = 0,
+    ) -> None:
+        """Atomically add these deltas to the account's counters (in the caller's transaction)."""
+        ...
+
     async def search_by_username_prefix(
         self, prefix: str, *, after: str | None, limit: int
     ) -> Sequence[User]:

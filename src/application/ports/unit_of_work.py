@@ -6,7 +6,9 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
+from application.ports.maintenance import DeletionQueue
 from application.ports.repositories import SessionRepository, UserRepository
+from application.ports.videos import VideoRepository
 
 
 class UnitOfWork(Protocol):
@@ -14,6 +16,8 @@ class UnitOfWork(Protocol):
 
     users: UserRepository
     sessions: SessionRepository
+    videos: VideoRepository
+    deletions: DeletionQueue
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.auth.password_check import PasswordCheck
+from application.maintenance.storage_cleanup import StorageCleanup
+from application.ports.maintenance import PendingDeletion
+from application.ports.system import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidToken
 
@@ -23,13 +26,22 @@ class DeleteAccount:
     """Delete the account after re-checking its password.
 
     Rules: a wrong password is refused (403) and counts towards the login lock-out. The account and
-    everything it owns (sessions, and with later features its videos, comments, likes and follows)
-    go in one transaction; its access and refresh tokens stop working at once.
+    everything it owns (sessions, videos, and with later features comments, likes and follows) go
+    in one transaction; its access and refresh tokens stop working at once. The videos' stored
+    files are deleted after the commit (and retried later if storage fails).
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, password_check: PasswordCheck) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        password_check: PasswordCheck,
+        cleanup: StorageCleanup,
+        clock: Clock,
+    ) -> None:
         self._uow = uow
         self._password_check = password_check
+        self._cleanup = cleanup
+        self._clock = clock
 
     async def execute(self, command: DeleteAccountCommand) -> None:
         async with self._uow() as uow:
@@ -38,5 +50,9 @@ class DeleteAccount:
             raise InvalidToken()
         await self._password_check.require(user, command.password)
         async with self._uow() as uow:
+            stored = await uow.videos.storage_of_owner(command.user_id)
+            queued = [PendingDeletion(key, upload_id) for key, upload_id in stored]
+            await uow.deletions.enqueue(queued, self._clock.now())
             await uow.users.delete(command.user_id)
             await uow.commit()
+        await self._cleanup.attempt(queued)

@@ -18,10 +18,13 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 
 from entrypoints import container as composition
+from entrypoints import worker
 from entrypoints.container import Container
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
+from entrypoints.http.controllers.videos import VideosController
 from entrypoints.http.dependencies import app_dependencies
 from entrypoints.http.errors import problem, problem_details_config
 from entrypoints.http.security import BEARER_AUTH
@@ -69,6 +72,7 @@ def _openapi_config() -> OpenAPIConfig:
         tags=[
             Tag(name="auth", description="Accounts and sessions"),
             Tag(name="users", description="Profiles"),
+            Tag(name="videos", description="Uploads, playback and editing"),
             Tag(name="operations", description="Health and metrics"),
         ],
     )
@@ -82,11 +86,18 @@ def create_app(container: Container) -> Litestar:
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await composition.start(container)
         try:
-            yield
+            if settings.in_process_worker:
+                async with worker.in_background(container, settings.worker_interval_seconds):
+                    yield
+            else:
+                yield
         finally:
             await composition.stop(container)
 
-    api = Router(path=API_PREFIX, route_handlers=[AuthController, UsersController])
+    api = Router(
+        path=API_PREFIX,
+        route_handlers=[AuthController, UsersController, VideosController, UploadsController],
+    )
     prometheus = PrometheusConfig(app_name="clipstream", prefix="clipstream", group_path=True)
     middleware = [prometheus.middleware]
     if settings.rate_limit_per_minute > 0:

@@ -36,7 +36,7 @@ class CursorCodec:
         payload = msgspec.json.encode(position)
         return f"{_b64encode(payload)}.{_b64encode(self._sign(payload))}"
 
-    def decode(self, cursor: str, shape: type[Any]) -> Any:
+    def decode(self, cursor: str, shape: Any) -> Any:
         """The position in a cursor, converted to `shape`; 400 problem details if it is not genuine."""
         try:
             body, _, signature = cursor.partition(".")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dependency_injector import providers
+from litestar import Request
 from litestar.di import Provide
 
 from entrypoints.container import Container
@@ -27,11 +28,19 @@ def app_dependencies(container: Container) -> dict[str, Provide]:
     names = [
         "authenticate", "register", "login", "refresh_tokens", "logout", "logout_all",
         "change_password", "get_me", "update_profile", "delete_account", "get_user",
-        "search_users", "check_readiness",
+        "search_users", "check_readiness", "idempotency", "create_video", "complete_upload",
+        "get_video", "list_videos", "list_user_videos", "update_video", "delete_video",
+        "stream_video", "receive_upload",
     ]  # fmt: skip
     dependencies = {name: _from(getattr(use_cases, name)) for name in names}
     codec = CursorCodec(container.core.settings().jwt_secret)
     dependencies["cursors"] = Provide(lambda: codec, sync_to_thread=False, use_cache=True)
+    public_url = container.core.settings().public_url
+
+    def base_url(request: Request[Any, Any, Any]) -> str:
+        return public_url or str(request.base_url).rstrip("/")
+
+    dependencies["base_url"] = Provide(base_url, sync_to_thread=False)
     dependencies["principal"] = Provide(provide_principal)
     dependencies["viewer"] = Provide(provide_viewer)
     return dependencies

@@ -17,6 +17,7 @@ from litestar.exceptions import (
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
 from application.errors import DependencyUnavailable
+from application.ports.storage import StorageError, UploadRejected, UploadTooLarge
 from domain.errors import (
     AuthenticationFailed,
     Conflict,
@@ -43,9 +44,10 @@ def problem(
     slug: str | None = None,
     errors: list[FieldError] | None = None,
     headers: dict[str, str] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> ProblemDetailsException:
     """A problem-details exception: `type` names the problem (`about:blank` for plain HTTP ones)."""
-    extra: dict[str, Any] = {}
+    extra = dict(extra or {})
     if errors is not None:
         extra["errors"] = [{"field": e.field, "message": e.message} for e in errors]
     return ProblemDetailsException(
@@ -68,6 +70,9 @@ _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     AuthenticationFailed: (401, "unauthenticated"),
     Forbidden: (403, "forbidden"),
     TooManyAttempts: (429, "too-many-attempts"),
+    UploadTooLarge: (413, "upload-too-large"),
+    UploadRejected: (422, "upload-rejected"),
+    StorageError: (409, "storage-refused"),
     DependencyUnavailable: (503, "dependency-unavailable"),
 }
 

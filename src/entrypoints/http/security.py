@@ -13,6 +13,7 @@ from domain.errors import InvalidToken
 
 BEARER_AUTH = "BearerAuth"
 SECURITY: list[dict[str, list[str]]] = [{BEARER_AUTH: []}]
+OPTIONAL_SECURITY: list[dict[str, list[str]]] = [{}, *SECURITY]  # anonymous, or with a token
 
 
 def _bearer_token(request: Request[Any, Any, Any]) -> str | None:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import msgspec
-from litestar import Controller, Response, get
+from litestar import Controller, get
 from litestar.params import SkipValidation
 
 from application.health.check_readiness import CheckReadiness
+from entrypoints.http.errors import problem
+from entrypoints.http.schemas.problems import problems
 
 
 class HealthOut(msgspec.Struct):
-    """`ok`, or `unavailable` with the dependencies that failed."""
+    """The service answers."""
 
     status: str
-    failing: list[str] = []
 
 
 class HealthController(Controller):
@@ -29,11 +30,18 @@ class HealthController(Controller):
     @get(
         "/ready",
         operation_id="ready",
-        summary="Every dependency answers (503 naming the failing ones otherwise)",
-        responses={},
+        summary="Every dependency answers",
+        description="503 problem details naming the failing dependencies in `failing` otherwise.",
+        responses=problems(503),
     )
-    async def ready(self, check_readiness: SkipValidation[CheckReadiness]) -> Response[HealthOut]:
+    async def ready(self, check_readiness: SkipValidation[CheckReadiness]) -> HealthOut:
         failing = await check_readiness.execute()
         if failing:
-            return Response(HealthOut(status="unavailable", failing=failing), status_code=503)
-        return Response(HealthOut(status="ok"))
+            raise problem(
+                503,
+                f"Not ready: {', '.join(failing)} unavailable.",
+                slug="not-ready",
+                headers={"Retry-After": "5"},
+                extra={"failing": failing},
+            )
+        return HealthOut(status="ok")

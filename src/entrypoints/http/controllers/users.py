@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
@@ -10,15 +11,16 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter, S
 from msgspec import UNSET
 
 from application.auth.results import Principal
-from application.pagination import MAX_PAGE_SIZE
 from application.users.delete_account import DeleteAccount, DeleteAccountCommand
 from application.users.get_me import GetMe, GetMeQuery
 from application.users.get_user import GetUser, GetUserQuery
 from application.users.keep import KEEP
 from application.users.search_users import SearchUsers, SearchUsersQuery
 from application.users.update_profile import UpdateProfile, UpdateProfileCommand
+from application.videos.list_user_videos import ListUserVideos, ListUserVideosQuery
 from domain.values import USERNAME_MAX
-from entrypoints.http.cursors import MAX_CURSOR_LENGTH, CursorCodec
+from entrypoints.http.cursors import CursorCodec
+from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.users import (
     DeleteAccountIn,
@@ -29,19 +31,8 @@ from entrypoints.http.schemas.users import (
     me_out,
     user_out,
 )
-from entrypoints.http.security import SECURITY
-
-OPTIONAL_SECURITY = [{}, *SECURITY]
-
-Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Page size, 1..100.")]
-Cursor = Annotated[
-    str | None,
-    QueryParameter(max_length=MAX_CURSOR_LENGTH, description="`nextCursor` of the previous page."),
-]
-
-
-def _viewer_id(viewer: Principal | None) -> UUID | None:
-    return viewer.user_id if viewer else None
+from entrypoints.http.schemas.videos import VideoPageOut, video_out
+from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
 
 class UsersController(Controller):
@@ -131,7 +122,7 @@ class UsersController(Controller):
     ) -> UserPageOut:
         after = cursors.decode(cursor, str) if cursor else None
         page = await search_users.execute(
-            SearchUsersQuery(prefix=q, limit=limit, after=after, viewer_id=_viewer_id(viewer))
+            SearchUsersQuery(prefix=q, limit=limit, after=after, viewer_id=viewer_id(viewer))
         )
         return UserPageOut(
             items=[user_out(profile) for profile in page.items],
@@ -151,9 +142,7 @@ class UsersController(Controller):
         viewer: SkipValidation[Principal | None],
         get_user: SkipValidation[GetUser],
     ) -> UserOut:
-        profile = await get_user.execute(
-            GetUserQuery(user_id=user_id, viewer_id=_viewer_id(viewer))
-        )
+        profile = await get_user.execute(GetUserQuery(user_id=user_id, viewer_id=viewer_id(viewer)))
         return user_out(profile)
 
     @get(
@@ -170,6 +159,37 @@ class UsersController(Controller):
         get_user: SkipValidation[GetUser],
     ) -> UserOut:
         profile = await get_user.execute(
-            GetUserQuery(username=username, viewer_id=_viewer_id(viewer))
+            GetUserQuery(username=username, viewer_id=viewer_id(viewer))
         )
         return user_out(profile)
+
+    @get(
+        "/{user_id:uuid}/videos",
+        operation_id="listUserVideos",
+        summary="A user's videos, newest first",
+        description=described_by(ListUserVideos),
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 404),
+    )
+    async def list_videos(
+        self,
+        user_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        list_user_videos: SkipValidation[ListUserVideos],
+        cursors: SkipValidation[CursorCodec],
+        base_url: SkipValidation[str],
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> VideoPageOut:
+        page = await list_user_videos.execute(
+            ListUserVideosQuery(
+                user_id=user_id,
+                limit=limit,
+                after=cursors.decode(cursor, tuple[datetime, UUID]) if cursor else None,
+                viewer_id=viewer_id(viewer),
+            )
+        )
+        return VideoPageOut(
+            items=[video_out(v, base_url) for v in page.items],
+            next_cursor=cursors.encode(page.next_key) if page.next_key else None,
+        )

@@ -1,0 +1,141 @@
+"""In-memory video repository and read-side queries."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from uuid import UUID
+
+from adapters.memory.store import MemoryState, MemoryStore
+from application.ports.videos import PublicVideoFilter, VideoKey, VideoView
+from domain.videos import Video, VideoStatus
+from domain.words import caption_words
+
+
+class MemoryVideoRepository:
+    """Videos in a dict."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def add(self, video: Video) -> None:
+        self._state.videos[video.id] = video
+
+    async def get(self, video_id: UUID) -> Video | None:
+        return self._state.videos.get(video_id)
+
+    async def save(self, video: Video, *, expected_status: VideoStatus) -> bool:
+        stored = self._state.videos.get(video.id)
+        if stored is None or stored.status is not expected_status:
+            return False
+        # Counters are owned by their own features: keep the stored ones.
+        self._state.videos[video.id] = dataclasses.replace(
+            video,
+            view_count=stored.view_count,
+            like_count=stored.like_count,
+            comment_count=stored.comment_count,
+        )
+        return True
+
+    async def delete(self, video_id: UUID) -> None:
+        self._state.videos.pop(video_id, None)
+
+    async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
+        return [
+            (v.storage_key, v.upload_id)
+            for v in self._state.videos.values()
+            if v.owner_id == owner_id
+        ]
+
+    async def expired_uploads(self, now: datetime, limit: int) -> Sequence[Video]:
+        expired = [
+            v
+            for v in self._state.videos.values()
+            if v.status is VideoStatus.UPLOADING
+            and v.upload_expires_at is not None
+            and v.upload_expires_at <= now
+        ]
+        return sorted(expired, key=lambda v: (v.upload_expires_at, v.id))[:limit]
+
+
+def _before(after: VideoKey | None, key: VideoKey) -> bool:
+    return after is None or key < after
+
+
+class MemoryVideoQueries:
+    """Read-side video queries over the in-memory state."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
+        async with self._store.lock:  # read committed state only
+            video = self._store.state.videos.get(video_id)
+            return None if video is None else self._view(video, viewer_id)
+
+    async def list_by_owner(
+        self,
+        owner_id: UUID,
+        viewer_id: UUID | None,
+        *,
+        include_unlisted: bool,
+        after: VideoKey | None,
+        limit: int,
+    ) -> Sequence[VideoView]:
+        async with self._store.lock:
+            return self._newest(
+                lambda v: v.owner_id == owner_id and (include_unlisted or v.is_published),
+                key=lambda v: (v.created_at, v.id),
+                after=after,
+                limit=limit,
+                viewer_id=viewer_id,
+            )
+
+    async def list_public(
+        self,
+        public_filter: PublicVideoFilter,
+        viewer_id: UUID | None,
+        *,
+        after: VideoKey | None,
+        limit: int,
+    ) -> Sequence[VideoView]:
+        wanted = set(public_filter.words)
+
+        def matches(video: Video) -> bool:
+            return (
+                video.is_published
+                and (public_filter.hashtag is None or public_filter.hashtag in video.hashtags)
+                and wanted <= set(caption_words(video.caption))
+            )
+
+        async with self._store.lock:
+            return self._newest(
+                matches,
+                key=lambda v: (v.published_at or v.created_at, v.id),
+                after=after,
+                limit=limit,
+                viewer_id=viewer_id,
+            )
+
+    def _newest(
+        self,
+        keep: Callable[[Video], bool],
+        *,
+        key: Callable[[Video], VideoKey],
+        after: VideoKey | None,
+        limit: int,
+        viewer_id: UUID | None,
+    ) -> list[VideoView]:
+        videos = sorted(
+            (v for v in self._store.state.videos.values() if keep(v) and _before(after, key(v))),
+            key=key,
+            reverse=True,
+        )
+        return [self._view(v, viewer_id) for v in videos[:limit]]
+
+    def _view(self, video: Video, viewer_id: UUID | None) -> VideoView:
+        author = self._store.state.users[video.owner_id]
+        return VideoView(
+            video=video, author=author, liked_by_me=None if viewer_id is None else False
+        )

@@ -1,0 +1,199 @@
+"""The SQL schema as SQLAlchemy Core tables; Alembic revisions must match it exactly."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Uuid,
+    text,
+)
+
+from adapters.sqlalchemy.types import UtcDateTime
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# Byte-order ("C") collation on PostgreSQL: `LIKE 'prefix%'` and `ORDER BY username` can use the
+# unique index, and the order matches Python's string order (what the in-memory adapter uses).
+_username_type = String(30).with_variant(String(30, collation="C"), "postgresql")
+
+
+def _counter(name: str) -> Column[int]:
+    return Column(name, BigInteger, nullable=False, server_default=text("0"))
+
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("username", _username_type, nullable=False, unique=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("display_name", String(50), nullable=True),
+    Column("bio", String(500), nullable=True),
+    Column("avatar_url", String(2048), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    _counter("follower_count"),
+    _counter("following_count"),
+    _counter("video_count"),
+    _counter("like_count"),
+)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column(
+        "user_id",
+        Uuid,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column(
+        "session_id",
+        Uuid,
+        ForeignKey("sessions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("spent_at", UtcDateTime, nullable=True),
+)
+
+# --- videos ---------------------------------------------------------------------------------------
+
+# The predicates of the partial indexes; queries must spell the same conditions for the planner to
+# use them.
+PUBLISHED_VIDEO = "status = 'ready' AND visibility = 'public'"
+UPLOADING_VIDEO = "status = 'uploading'"
+
+videos = Table(
+    "videos",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("owner_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("caption", String(2200), nullable=False),
+    Column("visibility", String(10), nullable=False),
+    Column("status", String(12), nullable=False),
+    Column("failure_reason", String(500), nullable=True),
+    Column("content_type", String(100), nullable=False),
+    Column("size_bytes", BigInteger, nullable=False),
+    Column("storage_key", String(300), nullable=False, unique=True),
+    Column("upload_id", String(1024), nullable=True),
+    Column("upload_expires_at", UtcDateTime, nullable=True),
+    Column("duration_seconds", Double, nullable=True),
+    Column("width", Integer, nullable=True),
+    Column("height", Integer, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("published_at", UtcDateTime, nullable=True),
+    _counter("view_count"),
+    _counter("like_count"),
+    _counter("comment_count"),
+    CheckConstraint("status IN ('uploading', 'processing', 'ready', 'failed')", name="status"),
+    CheckConstraint("visibility IN ('public', 'unlisted', 'private')", name="visibility"),
+    # An owner's videos, newest first (keyset on created_at, id).
+    Index(None, "owner_id", "created_at", "id"),
+    # Public ready videos, newest published first (keyset on published_at, id).
+    Index(
+        None,
+        "published_at",
+        "id",
+        postgresql_where=text(PUBLISHED_VIDEO),
+        sqlite_where=text(PUBLISHED_VIDEO),
+    ),
+    # The sweep of expired uploads.
+    Index(
+        None,
+        "upload_expires_at",
+        postgresql_where=text(UPLOADING_VIDEO),
+        sqlite_where=text(UPLOADING_VIDEO),
+    ),
+)
+
+# Hashtags and caption words of each video, for exact-match filters; rewritten with the caption.
+video_hashtags = Table(
+    "video_hashtags",
+    metadata,
+    Column("hashtag", String(100), primary_key=True),
+    Column(
+        "video_id",
+        Uuid,
+        ForeignKey("videos.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    # The order of `Video.hashtags`.
+    Column("position", SmallInteger, nullable=False),
+)
+
+video_words = Table(
+    "video_words",
+    metadata,
+    Column("word", String(100), primary_key=True),
+    Column(
+        "video_id",
+        Uuid,
+        ForeignKey("videos.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
+# --- maintenance ------------------------------------------------------------------------------------
+
+# Byte-order collation on PostgreSQL, so that `due` breaks ties in Python's string order.
+_storage_key_type = String(300).with_variant(String(300, collation="C"), "postgresql")
+
+storage_deletions = Table(
+    "storage_deletions",
+    metadata,
+    Column("key", _storage_key_type, primary_key=True),
+    Column("upload_id", String(1024), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),
+    Column("not_before", UtcDateTime, nullable=False, index=True),
+)
+
+# --- idempotency keys -------------------------------------------------------------------------------
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(100), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False, index=True),
+    # Both set once the first request finished; NULL while it runs.
+    Column("status_code", Integer, nullable=True),
+    Column("body", LargeBinary, nullable=True),
+)

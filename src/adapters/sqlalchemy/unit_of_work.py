@@ -1,0 +1,79 @@
+"""SQL unit of work: one connection, one transaction, the repositories that share it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from adapters.sqlalchemy.deletions import SqlDeletionQueue
+from adapters.sqlalchemy.sessions import SqlSessionRepository
+from adapters.sqlalchemy.users import SqlUserRepository
+from adapters.sqlalchemy.videos import SqlVideoRepository
+from application.ports.maintenance import DeletionQueue
+from application.ports.repositories import SessionRepository, UserRepository
+from application.ports.videos import VideoRepository
+
+
+class SqlUnitOfWork:
+    """Checks out a connection and begins a transaction on enter; rolls back on exit unless committed.
+
+    `committed` records whether `commit()` was called, like the in-memory unit of work.
+    """
+
+    users: UserRepository
+    sessions: SessionRepository
+    videos: VideoRepository
+    deletions: DeletionQueue
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        self._connection: AsyncConnection | None = None
+        self.committed = False
+
+    async def __aenter__(self) -> SqlUnitOfWork:
+        if self._connection is not None:
+            raise RuntimeError("a unit of work can be entered only once at a time")
+        connection = await self._engine.connect()
+        try:
+            await connection.begin()
+        except BaseException:
+            await connection.close()
+            raise
+        self._connection = connection
+        self.users = SqlUserRepository(connection)
+        self.sessions = SqlSessionRepository(connection)
+        self.videos = SqlVideoRepository(connection)
+        self.deletions = SqlDeletionQueue(connection)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            if connection.in_transaction():
+                await connection.rollback()
+        finally:
+            await connection.close()
+
+    async def commit(self) -> None:
+        if self._connection is None:
+            raise RuntimeError("commit() outside the unit of work's `async with` block")
+        await self._connection.commit()
+        self.committed = True
+
+
+class SqlUnitOfWorkFactory:
+    """Makes a new `SqlUnitOfWork` on the engine per call: the `UnitOfWorkFactory` of the use cases."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    def __call__(self) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._engine)

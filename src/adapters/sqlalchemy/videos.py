@@ -1,0 +1,223 @@
+"""SQL video repository (SQLAlchemy Core), and the row mapping the read-side queries share."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Label,
+    Row,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from adapters.sqlalchemy.tables import video_hashtags, video_words, videos
+from domain.videos import Video, VideoStatus, Visibility
+from domain.words import caption_words
+
+
+class SqlVideoRepository:
+    """Videos in the `videos` table, with their hashtags and caption words kept alongside for
+    the list filters; on the unit of work's connection."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+
+    async def add(self, video: Video) -> None:
+        await self._connection.execute(
+            insert(videos).values(
+                id=video.id,
+                view_count=video.view_count,
+                like_count=video.like_count,
+                comment_count=video.comment_count,
+                **_mutable(video),
+            )
+        )
+        await self._write_hashtags(video)
+        await self._write_words(video)
+
+    async def get(self, video_id: UUID) -> Video | None:
+        row = (
+            await self._connection.execute(
+                select(*video_columns(self._connection.dialect.name)).where(videos.c.id == video_id)
+            )
+        ).first()
+        return None if row is None else video_from_row(row)
+
+    async def save(self, video: Video, *, expected_status: VideoStatus) -> bool:
+        # The word and hashtag rows are rewritten exactly when the caption or the hashtags change,
+        # which needs what is stored now, not what a concurrent transaction is replacing:
+        # 1. lock the row (PostgreSQL; SQLite transactions are serialised anyway). Once the lock
+        #    is granted, the row read is the newest version, so the caption is current;
+        # 2. update it, returning the stored hashtags: a new statement sees every transaction that
+        #    committed before the lock was granted (a subquery of statement 1 would not).
+        dialect = self._connection.dialect.name
+        current = (videos.c.id == video.id, videos.c.status == expected_status.value)
+        locked = (
+            await self._connection.execute(
+                select(videos.c.caption).where(*current).with_for_update()
+            )
+        ).first()
+        if locked is None:
+            return False
+        updated = (
+            await self._connection.execute(
+                update(videos)
+                .where(*current)
+                .values(**_mutable(video))
+                .returning(hashtags_column(dialect))
+            )
+        ).first()
+        if updated is None:
+            return False
+        if _hashtags(updated.hashtags) != video.hashtags:
+            await self._connection.execute(
+                delete(video_hashtags).where(video_hashtags.c.video_id == video.id)
+            )
+            await self._write_hashtags(video)
+        if locked.caption != video.caption:
+            await self._connection.execute(
+                delete(video_words).where(video_words.c.video_id == video.id)
+            )
+            await self._write_words(video)
+        return True
+
+    async def delete(self, video_id: UUID) -> None:
+        # Its hashtag and word rows go with it (ON DELETE CASCADE).
+        await self._connection.execute(delete(videos).where(videos.c.id == video_id))
+
+    async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
+        result = await self._connection.execute(
+            select(videos.c.storage_key, videos.c.upload_id)
+            .where(videos.c.owner_id == owner_id)
+            .order_by(videos.c.created_at, videos.c.id)
+        )
+        return [(row.storage_key, row.upload_id) for row in result]
+
+    async def expired_uploads(self, now: datetime, limit: int) -> Sequence[Video]:
+        result = await self._connection.execute(
+            select(*video_columns(self._connection.dialect.name))
+            # The literal status matches the predicate of the partial index on upload_expires_at.
+            .where(
+                videos.c.status == literal_column(f"'{VideoStatus.UPLOADING.value}'"),
+                videos.c.upload_expires_at <= now,
+            )
+            .order_by(videos.c.upload_expires_at, videos.c.id)
+            .limit(limit)
+        )
+        return [video_from_row(row) for row in result]
+
+    async def _write_hashtags(self, video: Video) -> None:
+        if video.hashtags:
+            await self._connection.execute(
+                insert(video_hashtags),
+                [
+                    {"video_id": video.id, "hashtag": hashtag, "position": position}
+                    for position, hashtag in enumerate(video.hashtags)
+                ],
+            )
+
+    async def _write_words(self, video: Video) -> None:
+        words = caption_words(video.caption)
+        if words:
+            await self._connection.execute(
+                insert(video_words), [{"video_id": video.id, "word": word} for word in words]
+            )
+
+
+def video_columns(dialect_name: str) -> list[ColumnElement[Any]]:
+    """Every column `video_from_row` needs: the `videos` row and its hashtags."""
+    return [*videos.c, hashtags_column(dialect_name)]
+
+
+def hashtags_column(dialect_name: str) -> Label[Any]:
+    """A video's hashtags as a JSON array of `[position, hashtag]` pairs, labelled `hashtags`.
+
+    A correlated subquery, so that a video and its hashtags come back in one statement. Pairs, as
+    neither dialect promises the order in which an aggregate sees its rows (`_hashtags` sorts).
+    """
+    if dialect_name == "postgresql":
+        pairs = func.json_agg(
+            func.json_build_array(video_hashtags.c.position, video_hashtags.c.hashtag),
+            type_=JSON,
+        )
+    else:
+        pairs = func.json_group_array(
+            func.json_array(video_hashtags.c.position, video_hashtags.c.hashtag), type_=JSON
+        )
+    return (
+        select(pairs)
+        .where(video_hashtags.c.video_id == videos.c.id)
+        .scalar_subquery()
+        .label("hashtags")
+    )
+
+
+def video_from_row(row: Row[Any]) -> Video:
+    """The `Video` of a row selected with `video_columns`."""
+    return Video(
+        id=row.id,
+        owner_id=row.owner_id,
+        caption=row.caption,
+        hashtags=_hashtags(row.hashtags),
+        visibility=Visibility(row.visibility),
+        status=VideoStatus(row.status),
+        content_type=row.content_type,
+        size_bytes=row.size_bytes,
+        storage_key=row.storage_key,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        upload_id=row.upload_id,
+        upload_expires_at=row.upload_expires_at,
+        failure_reason=row.failure_reason,
+        duration_seconds=row.duration_seconds,
+        width=row.width,
+        height=row.height,
+        published_at=row.published_at,
+        view_count=row.view_count,
+        like_count=row.like_count,
+        comment_count=row.comment_count,
+    )
+
+
+def _hashtags(pairs: list[list[Any]] | None) -> tuple[str, ...]:
+    """The hashtags, in position order, from the decoded `hashtags_column` (None: no rows)."""
+    if pairs is None:
+        return ()
+    return tuple(hashtag for _, hashtag in sorted(pairs))
+
+
+def _mutable(video: Video) -> dict[str, Any]:
+    """The columns `save` replaces: everything but the id and the counters.
+
+    The counters (views, likes, comments) change only through their own features, so a stale
+    `Video` cannot overwrite a concurrent increment.
+    """
+    return {
+        "owner_id": video.owner_id,
+        "caption": video.caption,
+        "visibility": video.visibility.value,
+        "status": video.status.value,
+        "failure_reason": video.failure_reason,
+        "content_type": video.content_type,
+        "size_bytes": video.size_bytes,
+        "storage_key": video.storage_key,
+        "upload_id": video.upload_id,
+        "upload_expires_at": video.upload_expires_at,
+        "duration_seconds": video.duration_seconds,
+        "width": video.width,
+        "height": video.height,
+        "created_at": video.created_at,
+        "updated_at": video.updated_at,
+        "published_at": video.published_at,
+    }

@@ -1,0 +1,25 @@
+"""Readiness probe for the object storage."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class CheckableStorage(Protocol):
+    """A storage that can tell whether it is usable (every storage adapter here can)."""
+
+    async def check(self) -> None:
+        """Return when the storage is usable; raise when it is not."""
+        ...
+
+
+class StorageProbe:
+    """Answers when the storage does (S3: `HeadBucket`; files: the root is writable)."""
+
+    name = "storage"
+
+    def __init__(self, storage: CheckableStorage) -> None:
+        self._storage = storage
+
+    async def check(self) -> None:
+        await self._storage.check()

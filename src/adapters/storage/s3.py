@@ -1,0 +1,329 @@
+"""Object storage on S3 or any S3-compatible store (MinIO, moto), through boto3.
+
+Clients upload and download straight from the store with presigned URLs. Those URLs are signed by
+a second client configured with the endpoint clients reach (`public_endpoint_url`), which may differ
+from the one this server uses (`minio:9000` inside docker-compose, `localhost:9000` in a browser);
+presigning makes no network call. Every boto3 call runs in a worker thread, and every boto3 or
+botocore error is translated: outages (connection errors, timeouts, 5xx) to
+`DependencyUnavailable("storage")`, anything else to a `StorageError`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from adapters.storage.upload_grants import ordered_parts
+from application.errors import DependencyUnavailable
+from application.ports.storage import (
+    CompletedPart,
+    StorageError,
+    StoredObject,
+    UploadPartTarget,
+    UploadRejected,
+    UploadTarget,
+)
+
+CHUNK_BYTES = 64 * 1024
+MAX_PARTS = 10_000
+_MAX_PRESIGN_SECONDS = 7 * 24 * 3600  # the SigV4 limit
+_NOT_FOUND = frozenset({"404", "NoSuchKey", "NotFound"})
+_REJECTED = frozenset(
+    {"InvalidPart", "InvalidPartOrder", "NoSuchUpload", "EntityTooSmall", "MalformedXML"}
+)
+_OUTAGE_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"})
+_CONFIG = Config(
+    signature_version="s3v4",
+    s3={"addressing_style": "path"},
+    connect_timeout=3,
+    read_timeout=10,
+    retries={"max_attempts": 2, "mode": "standard"},
+)
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+
+
+class S3RequestFailed(StorageError):
+    """S3 refused a request (a 4xx error the adapter has no more specific meaning for)."""
+
+    def __init__(self, operation: str, code: str, status: int | None) -> None:
+        super().__init__(f"S3 refused {operation}: {code} (HTTP {status}).")
+        self.operation = operation
+        self.code = code
+        self.status = status
+
+
+def _translate(operation: str, error: Exception) -> Exception:
+    """The port-level error for a boto3/botocore error."""
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if (isinstance(status, int) and status >= 500) or code in _OUTAGE_CODES:
+            return DependencyUnavailable("storage")
+        return S3RequestFailed(operation, code, status if isinstance(status, int) else None)
+    if isinstance(error, BotoConnectionError | HTTPClientError | OSError):
+        return DependencyUnavailable("storage")
+    return StorageError(f"S3 {operation} failed: {type(error).__name__}.")
+
+
+async def _in_thread(
+    operation: str, function: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs
+) -> _T:
+    """Run a blocking boto3 call in a worker thread, translating its errors."""
+    try:
+        return await asyncio.to_thread(function, *args, **kwargs)
+    except (BotoCoreError, ClientError, OSError) as error:
+        raise _translate(operation, error) from error
+
+
+def _quoted(etag: str) -> str:
+    return '"' + etag.strip().strip('"') + '"'
+
+
+def _expires_in(expires_at: datetime) -> int:
+    seconds = math.ceil((expires_at - datetime.now(UTC)).total_seconds())
+    return max(1, min(seconds, _MAX_PRESIGN_SECONDS))
+
+
+class S3ObjectStorage:
+    """Keeps objects in an S3 bucket (under an optional key prefix); clients use presigned URLs."""
+
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        *,
+        endpoint_url: str | None = None,
+        public_endpoint_url: str | None = None,
+        region_name: str | None = None,
+    ) -> None:
+        if not bucket:
+            raise ValueError("an S3 bucket name is required")
+        self._bucket = bucket
+        self._prefix = prefix.strip("/")
+        session = boto3.session.Session(region_name=region_name)
+        self._client: Any = session.client("s3", endpoint_url=endpoint_url, config=_CONFIG)
+        self._presigner: Any = session.client(
+            "s3", endpoint_url=public_endpoint_url or endpoint_url, config=_CONFIG
+        )
+
+    @property
+    def bucket(self) -> str:
+        return self._bucket
+
+    @property
+    def prefix(self) -> str:
+        return self._prefix
+
+    async def close(self) -> None:
+        """Close the clients' connection pools."""
+        await asyncio.to_thread(self._client.close)
+        await asyncio.to_thread(self._presigner.close)
+
+    async def create_upload(
+        self,
+        key: str,
+        *,
+        content_type: str,
+        size_bytes: int,
+        part_size: int | None,
+        expires_at: datetime,
+    ) -> UploadTarget:
+        if size_bytes < 1:
+            raise ValueError("an upload holds at least one byte")
+        object_key = self._key(key)
+        expires_in = _expires_in(expires_at)
+        if part_size is None:
+            params = {"Bucket": self._bucket, "Key": object_key, "ContentType": content_type}
+            url = await _in_thread(
+                "presign put_object",
+                self._presigner.generate_presigned_url,
+                "put_object",
+                Params=params,
+                ExpiresIn=expires_in,
+            )
+            return UploadTarget(
+                expires_at=expires_at, url=url, headers={"Content-Type": content_type}
+            )
+        if part_size < 1:
+            raise ValueError("the part size must be positive")
+        count = -(-size_bytes // part_size)
+        if count > MAX_PARTS:
+            raise ValueError(f"S3 allows at most {MAX_PARTS} parts per upload")
+        created = await _in_thread(
+            "create_multipart_upload",
+            self._client.create_multipart_upload,
+            Bucket=self._bucket,
+            Key=object_key,
+            ContentType=content_type,
+        )
+        upload_id = str(created["UploadId"])
+        try:
+            urls = await _in_thread(
+                "presign upload_part", self._presign_parts, object_key, upload_id, count, expires_in
+            )
+        except BaseException:
+            with contextlib.suppress(StorageError, DependencyUnavailable):
+                await self.abort_upload(key, upload_id)  # best effort: expiry sweeps the rest
+            raise
+        return UploadTarget(
+            expires_at=expires_at,
+            part_size=part_size,
+            parts=tuple(UploadPartTarget(number, url) for number, url in enumerate(urls, 1)),
+            upload_id=upload_id,
+        )
+
+    async def complete_upload(
+        self, key: str, upload_id: str, parts: Sequence[CompletedPart]
+    ) -> None:
+        listed = [
+            {"PartNumber": part.part_number, "ETag": _quoted(part.etag)}
+            for part in ordered_parts(parts)
+        ]
+        try:
+            await _in_thread(
+                "complete_multipart_upload",
+                self._client.complete_multipart_upload,
+                Bucket=self._bucket,
+                Key=self._key(key),
+                UploadId=upload_id,
+                MultipartUpload={"Parts": listed},
+            )
+        except S3RequestFailed as error:
+            if error.code in _REJECTED:
+                raise UploadRejected(f"S3 refused to complete the upload: {error.code}.") from error
+            raise
+
+    async def abort_upload(self, key: str, upload_id: str) -> None:
+        try:
+            await _in_thread(
+                "abort_multipart_upload",
+                self._client.abort_multipart_upload,
+                Bucket=self._bucket,
+                Key=self._key(key),
+                UploadId=upload_id,
+            )
+        except S3RequestFailed as error:
+            if error.code != "NoSuchUpload":
+                raise
+
+    async def stat(self, key: str) -> StoredObject | None:
+        try:
+            head = await _in_thread(
+                "head_object", self._client.head_object, Bucket=self._bucket, Key=self._key(key)
+            )
+        except S3RequestFailed as error:
+            if error.code in _NOT_FOUND:
+                return None
+            raise
+        return StoredObject(size_bytes=int(head["ContentLength"]), etag=_quoted(head["ETag"]))
+
+    async def read_head(self, key: str, length: int) -> bytes:
+        if length <= 0:
+            return b""
+        return await _in_thread("get_object", self._read_all, self._key(key), length)
+
+    async def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
+        if start < 0 or end < start:
+            raise ValueError(f"invalid byte range {start}-{end}")
+        body = await _in_thread("get_object", self._open_range, self._key(key), start, end)
+        if body is None:
+            return
+        try:
+            while chunk := await _in_thread("get_object", body.read, CHUNK_BYTES):
+                yield chunk
+        finally:
+            await asyncio.to_thread(body.close)
+
+    async def presign_read(
+        self, key: str, *, content_type: str, expires_in_seconds: int
+    ) -> str | None:
+        params = {
+            "Bucket": self._bucket,
+            "Key": self._key(key),
+            "ResponseContentType": content_type,
+        }
+        url: str = await _in_thread(
+            "presign get_object",
+            self._presigner.generate_presigned_url,
+            "get_object",
+            Params=params,
+            ExpiresIn=max(1, min(expires_in_seconds, _MAX_PRESIGN_SECONDS)),
+        )
+        return url
+
+    async def delete(self, key: str) -> None:
+        await _in_thread(
+            "delete_object", self._client.delete_object, Bucket=self._bucket, Key=self._key(key)
+        )
+
+    async def receive(
+        self,
+        key: str,
+        chunks: AsyncIterable[bytes],
+        *,
+        max_bytes: int,
+        part_number: int | None = None,
+        upload_id: str | None = None,
+    ) -> str:
+        raise StorageError("Uploads to S3 go straight to the bucket, not through this API.")
+
+    async def check(self) -> None:
+        """Ready when the bucket answers `HeadBucket`."""
+        await _in_thread("head_bucket", self._client.head_bucket, Bucket=self._bucket)
+
+    def _key(self, key: str) -> str:
+        if not key:
+            raise StorageError("Invalid object key ''.")
+        return f"{self._prefix}/{key}" if self._prefix else key
+
+    # Blocking helpers, run in worker threads.
+
+    def _presign_parts(
+        self, object_key: str, upload_id: str, count: int, expires_in: int
+    ) -> list[str]:
+        return [
+            self._presigner.generate_presigned_url(
+                "upload_part",
+                Params={
+                    "Bucket": self._bucket,
+                    "Key": object_key,
+                    "UploadId": upload_id,
+                    "PartNumber": number,
+                },
+                ExpiresIn=expires_in,
+            )
+            for number in range(1, count + 1)
+        ]
+
+    def _open_range(self, object_key: str, start: int, end: int) -> Any:
+        """The streaming body of bytes `start`..`end`, or None when `start` is past the end."""
+        try:
+            response = self._client.get_object(
+                Bucket=self._bucket, Key=object_key, Range=f"bytes={start}-{end}"
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "InvalidRange":
+                return None
+            raise
+        return response["Body"]
+
+    def _read_all(self, object_key: str, length: int) -> bytes:
+        body = self._open_range(object_key, 0, length - 1)
+        if body is None:
+            return b""
+        try:
+            data: bytes = body.read()
+        finally:
+            body.close()
+        return data

@@ -1,0 +1,1 @@
+"""Background work: expiring abandoned uploads, deleting stored objects whose rows are gone."""

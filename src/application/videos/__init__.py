@@ -1,0 +1,1 @@
+"""Use cases of the video lifecycle: upload, complete, read, list, edit, delete, stream."""

@@ -1,0 +1,39 @@
+"""Delete a video and its stored file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.maintenance.storage_cleanup import StorageCleanup
+from application.ports.maintenance import PendingDeletion
+from application.ports.system import Clock
+from application.ports.unit_of_work import UnitOfWorkFactory
+from application.videos.ownership import owned_video
+from domain.videos import published_delta
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteVideoCommand:
+    owner_id: UUID
+    video_id: UUID
+
+
+class DeleteVideo:
+    """Delete a video (owner only); its stored file is deleted after the commit (retried if that fails)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, cleanup: StorageCleanup, clock: Clock) -> None:
+        self._uow = uow
+        self._cleanup = cleanup
+        self._clock = clock
+
+    async def execute(self, command: DeleteVideoCommand) -> None:
+        async with self._uow() as uow:
+            video = await owned_video(uow, command.video_id, command.owner_id)
+            queued = [PendingDeletion(video.storage_key, video.upload_id)]
+            await uow.videos.delete(video.id)
+            if delta := published_delta(video, None):
+                await uow.users.add_to_counters(video.owner_id, videos=delta)
+            await uow.deletions.enqueue(queued, self._clock.now())
+            await uow.commit()
+        await self._cleanup.attempt(queued)

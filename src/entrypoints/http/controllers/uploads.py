@@ -1,0 +1,39 @@
+"""The upload route of storages that receive uploads through this API: /api/v1/uploads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, put
+from litestar.params import FromPath, SkipValidation
+
+from application.videos.receive_upload import ReceiveUpload, ReceiveUploadCommand
+from entrypoints.http.schemas.problems import described_by, problems
+from entrypoints.http.schemas.videos import UploadReceivedOut
+
+
+class UploadsController(Controller):
+    """Signed upload URLs (local storage): the client PUTs the raw bytes."""
+
+    path = "/uploads"
+    tags = ["videos"]
+
+    @put(
+        "/{token:str}",
+        operation_id="uploadBytes",
+        summary="Upload a file or part to a signed URL",
+        description=described_by(ReceiveUpload),
+        request_max_body_size=None,  # the signed grant's own limit is enforced while streaming
+        opt={"raw_body": True},
+        responses=problems(403, 404, 413),
+    )
+    async def upload(
+        self,
+        request: Request[Any, Any, Any],
+        token: FromPath[str],
+        receive_upload: SkipValidation[ReceiveUpload],
+    ) -> Response[UploadReceivedOut]:
+        etag = await receive_upload.execute(
+            ReceiveUploadCommand(token=token, chunks=request.stream())
+        )
+        return Response(UploadReceivedOut(etag=etag), headers={"ETag": etag})

@@ -1,0 +1,283 @@
+"""Routes of videos: /api/v1/videos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter, SkipValidation
+from litestar.response import Redirect, Stream
+from msgspec import UNSET
+
+from application.auth.results import Principal
+from application.idempotency import IdempotentRequests, fingerprint
+from application.ports.idempotency import StoredResponse
+from application.ports.storage import CompletedPart
+from application.users.keep import KEEP
+from application.videos.complete_upload import CompleteUpload, CompleteUploadCommand
+from application.videos.create_video import CreateVideo, CreateVideoCommand
+from application.videos.delete_video import DeleteVideo, DeleteVideoCommand
+from application.videos.get_video import GetVideo, GetVideoQuery
+from application.videos.list_videos import ListVideos, ListVideosQuery
+from application.videos.stream_video import StreamVideo, StreamVideoQuery
+from application.videos.update_video import UpdateVideo, UpdateVideoCommand
+from entrypoints.http.cursors import CursorCodec
+from entrypoints.http.errors import problem
+from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.ranges import UnsatisfiableRange, parse_range
+from entrypoints.http.schemas.problems import described_by, problems
+from entrypoints.http.schemas.videos import (
+    CompleteUploadIn,
+    CreatedVideoOut,
+    CreateVideoIn,
+    UpdateVideoIn,
+    VideoOut,
+    VideoPageOut,
+    upload_out,
+    video_out,
+)
+from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
+
+VideoKeyShape = tuple[datetime, UUID]
+IdempotencyKey = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        max_length=255,
+        description="Retry-safe creation: the same key and body within 24 h replays the first response.",
+    ),
+]
+
+
+class VideosController(Controller):
+    """Videos: upload, read, edit, delete, stream."""
+
+    path = "/videos"
+    tags = ["videos"]
+
+    @post(
+        "/",
+        operation_id="createVideo",
+        status_code=201,
+        summary="Start a video upload",
+        description=described_by(CreateVideo),
+        security=SECURITY,
+        responses=problems(401, 409, 422),
+    )
+    async def create(
+        self,
+        data: JSONBody[CreateVideoIn],
+        principal: SkipValidation[Principal],
+        create_video: SkipValidation[CreateVideo],
+        idempotency: SkipValidation[IdempotentRequests],
+        base_url: SkipValidation[str],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[CreatedVideoOut]:
+        async def act() -> StoredResponse:
+            created = await create_video.execute(
+                CreateVideoCommand(
+                    owner_id=principal.user_id,
+                    content_type=data.content_type,
+                    size_bytes=data.size_bytes,
+                    caption=data.caption,
+                    visibility=data.visibility,
+                )
+            )
+            out = CreatedVideoOut(video_out(created.view, base_url), upload_out(created.upload))
+            return StoredResponse(201, msgspec.json.encode(out))
+
+        if idempotency_key is None:
+            stored = await act()
+        else:
+            stored = await idempotency.run(
+                f"{principal.user_id}:create-video",
+                idempotency_key,
+                fingerprint(msgspec.json.encode(data)),
+                act,
+            )
+        return Response(stored.body, status_code=stored.status_code, media_type="application/json")  # type: ignore[arg-type]
+
+    @post(
+        "/{video_id:uuid}/complete",
+        operation_id="completeUpload",
+        status_code=200,
+        summary="Finish an upload",
+        description=described_by(CompleteUpload),
+        security=SECURITY,
+        responses=problems(401, 403, 404, 409, 422),
+    )
+    async def complete(
+        self,
+        video_id: FromPath[UUID],
+        principal: SkipValidation[Principal],
+        complete_upload: SkipValidation[CompleteUpload],
+        base_url: SkipValidation[str],
+        data: JSONBody[CompleteUploadIn | None] = None,
+    ) -> VideoOut:
+        parts = None
+        if data is not None and data.parts is not None:
+            parts = [CompletedPart(p.part_number, p.etag) for p in data.parts]
+        view = await complete_upload.execute(
+            CompleteUploadCommand(owner_id=principal.user_id, video_id=video_id, parts=parts)
+        )
+        return video_out(view, base_url)
+
+    @get(
+        "/",
+        operation_id="listVideos",
+        summary="Newest public videos",
+        description=described_by(ListVideos),
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 422),
+    )
+    async def list_videos(
+        self,
+        viewer: SkipValidation[Principal | None],
+        list_videos: SkipValidation[ListVideos],
+        cursors: SkipValidation[CursorCodec],
+        base_url: SkipValidation[str],
+        hashtag: Annotated[
+            str | None,
+            QueryParameter(max_length=101, description="A hashtag, with or without '#'."),
+        ] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(max_length=200, description="Words the caption must contain."),
+        ] = None,
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> VideoPageOut:
+        page = await list_videos.execute(
+            ListVideosQuery(
+                limit=limit,
+                hashtag=hashtag,
+                text=q,
+                after=cursors.decode(cursor, VideoKeyShape) if cursor else None,
+                viewer_id=viewer_id(viewer),
+            )
+        )
+        return VideoPageOut(
+            items=[video_out(v, base_url) for v in page.items],
+            next_cursor=cursors.encode(page.next_key) if page.next_key else None,
+        )
+
+    @get(
+        "/{video_id:uuid}",
+        operation_id="getVideo",
+        summary="A video",
+        description=described_by(GetVideo),
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 404),
+    )
+    async def get_video(
+        self,
+        video_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        get_video: SkipValidation[GetVideo],
+        base_url: SkipValidation[str],
+    ) -> VideoOut:
+        view = await get_video.execute(
+            GetVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+        )
+        return video_out(view, base_url)
+
+    @patch(
+        "/{video_id:uuid}",
+        operation_id="updateVideo",
+        summary="Edit a video",
+        description=described_by(UpdateVideo),
+        security=SECURITY,
+        responses=problems(401, 403, 404, 409, 422),
+    )
+    async def update_video(
+        self,
+        video_id: FromPath[UUID],
+        data: JSONBody[UpdateVideoIn],
+        principal: SkipValidation[Principal],
+        update_video: SkipValidation[UpdateVideo],
+        base_url: SkipValidation[str],
+    ) -> VideoOut:
+        view = await update_video.execute(
+            UpdateVideoCommand(
+                owner_id=principal.user_id,
+                video_id=video_id,
+                caption=KEEP if data.caption is UNSET else data.caption,
+                visibility=KEEP if data.visibility is UNSET else data.visibility,
+            )
+        )
+        return video_out(view, base_url)
+
+    @delete(
+        "/{video_id:uuid}",
+        operation_id="deleteVideo",
+        status_code=204,
+        summary="Delete a video and its stored file",
+        description=described_by(DeleteVideo),
+        security=SECURITY,
+        responses=problems(401, 403, 404),
+    )
+    async def delete_video(
+        self,
+        video_id: FromPath[UUID],
+        principal: SkipValidation[Principal],
+        delete_video: SkipValidation[DeleteVideo],
+    ) -> None:
+        await delete_video.execute(
+            DeleteVideoCommand(owner_id=principal.user_id, video_id=video_id)
+        )
+
+    @get(
+        "/{video_id:uuid}/stream",
+        operation_id="streamVideo",
+        summary="Play a video",
+        description=described_by(StreamVideo)
+        + "\n\n302 to a short-lived storage URL, or the bytes (200, or 206 for a `Range` request).",
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 404, 416),
+        status_code=200,
+    )
+    async def stream(
+        self,
+        request: Request[Any, Any, Any],
+        video_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        stream_video: SkipValidation[StreamVideo],
+    ) -> Response[bytes]:
+        plan = await stream_video.execute(
+            StreamVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+        )
+        if plan.redirect_url is not None:
+            return Redirect(
+                plan.redirect_url, status_code=302, headers={"Cache-Control": "no-store"}
+            )
+        headers = {
+            "Accept-Ranges": "bytes",
+            "ETag": plan.etag,
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, max-age=3600",
+        }
+        if request.headers.get("if-none-match") == plan.etag:
+            return Response(b"", status_code=304, headers=headers)
+        if_range = request.headers.get("if-range")
+        range_header = request.headers.get("range") if if_range in (None, plan.etag) else None
+        try:
+            byte_range = parse_range(range_header, plan.size_bytes)
+        except UnsatisfiableRange:
+            raise problem(
+                416,
+                f"The range is outside the file's {plan.size_bytes} bytes.",
+                headers={"Content-Range": f"bytes */{plan.size_bytes}"},
+            ) from None
+        start, end = byte_range or (0, plan.size_bytes - 1)
+        headers["Content-Length"] = str(end - start + 1)
+        if byte_range is not None:
+            headers["Content-Range"] = f"bytes {start}-{end}/{plan.size_bytes}"
+        return Stream(  # type: ignore[return-value]
+            plan.read(start, end),
+            status_code=206 if byte_range is not None else 200,
+            media_type=plan.content_type,
+            headers=headers,
+        )

@@ -1,0 +1,161 @@
+"""Structs of videos and uploads."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+from msgspec import UNSET, Meta, UnsetType
+
+from application.ports.storage import UploadTarget
+from application.ports.videos import VideoView
+from domain.videos import CAPTION_MAX
+from entrypoints.http.schemas.common import Id, Timestamp, optional_timestamp, timestamp
+from entrypoints.http.schemas.users import UserSummaryOut, summary_out
+
+VisibilityName = Literal["public", "unlisted", "private"]
+ContentType = Annotated[
+    str,
+    Meta(
+        max_length=100,
+        description="video/mp4, video/webm or video/quicktime.",
+        examples=["video/mp4"],
+    ),
+]
+CaptionText = Annotated[
+    str, Meta(max_length=CAPTION_MAX, description="At most 2200 characters; `#words` are hashtags.")
+]
+
+
+class VideoOut(msgspec.Struct, rename="camel"):
+    """A video. `commentCount` counts replies too; `streamUrl` is set once the video is ready."""
+
+    id: Id
+    author: UserSummaryOut
+    caption: str
+    hashtags: list[str]
+    visibility: VisibilityName
+    status: Literal["uploading", "processing", "ready", "failed"]
+    failure_reason: str | None
+    content_type: str
+    size_bytes: int
+    duration_seconds: float | None
+    width: int | None
+    height: int | None
+    view_count: int
+    like_count: int
+    comment_count: int
+    liked_by_me: bool | None
+    created_at: Timestamp
+    published_at: Timestamp | None
+    stream_url: str | None
+
+
+class VideoPageOut(msgspec.Struct, rename="camel"):
+    """A page of videos; pass `nextCursor` as `cursor` for the next one (null: last page)."""
+
+    items: list[VideoOut]
+    next_cursor: str | None
+
+
+class UploadPartOut(msgspec.Struct, rename="camel"):
+    """Where to PUT one part (numbered from 1)."""
+
+    part_number: int
+    url: str
+
+
+class UploadOut(msgspec.Struct, rename="camel"):
+    """How to upload the file: one PUT of the whole file to `url` with `headers`, or (multipart,
+    `partSize` set) one PUT of each `partSize` slice to its part URL, keeping each answer's `ETag`."""
+
+    method: Literal["PUT"]
+    url: str | None
+    headers: dict[str, str] | None
+    part_size: int | None
+    parts: list[UploadPartOut] | None
+    expires_at: Timestamp
+
+
+class CreatedVideoOut(msgspec.Struct, rename="camel"):
+    """The new video (status `uploading`) and where to upload its file."""
+
+    video: VideoOut
+    upload: UploadOut
+
+
+class CreateVideoIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """A video to upload."""
+
+    content_type: ContentType
+    size_bytes: Annotated[
+        int, Meta(ge=1, description="Exact file size; 1..the configured maximum.")
+    ]
+    caption: CaptionText | None = None
+    visibility: VisibilityName = "public"
+
+
+class PartIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """An uploaded part and the ETag its PUT answered."""
+
+    part_number: Annotated[int, Meta(ge=1, le=10_000)]
+    etag: Annotated[str, Meta(min_length=1, max_length=200)]
+
+
+class CompleteUploadIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """For a multipart upload, every part; nothing for a single upload."""
+
+    parts: Annotated[list[PartIn], Meta(max_length=10_000)] | None = None
+
+
+class UpdateVideoIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Only the fields sent change."""
+
+    caption: CaptionText | UnsetType | None = UNSET
+    visibility: VisibilityName | UnsetType = UNSET
+
+
+class UploadReceivedOut(msgspec.Struct):
+    """The ETag of the stored file or part (also in the `ETag` header)."""
+
+    etag: str
+
+
+def video_out(view: VideoView, base_url: str) -> VideoOut:
+    video = view.video
+    return VideoOut(
+        id=str(video.id),
+        author=summary_out(view.author),
+        caption=video.caption,
+        hashtags=list(video.hashtags),
+        visibility=video.visibility.value,
+        status=video.status.value,
+        failure_reason=video.failure_reason,
+        content_type=video.content_type,
+        size_bytes=video.size_bytes,
+        duration_seconds=video.duration_seconds,
+        width=video.width,
+        height=video.height,
+        view_count=video.view_count,
+        like_count=video.like_count,
+        comment_count=video.comment_count,
+        liked_by_me=view.liked_by_me,
+        created_at=timestamp(video.created_at),
+        published_at=optional_timestamp(video.published_at),
+        stream_url=f"{base_url}/api/v1/videos/{video.id}/stream"
+        if video.status.value == "ready"
+        else None,
+    )
+
+
+def upload_out(target: UploadTarget) -> UploadOut:
+    return UploadOut(
+        method="PUT",
+        url=target.url,
+        headers=dict(target.headers) if not target.is_multipart else None,
+        part_size=target.part_size,
+        parts=[UploadPartOut(p.part_number, p.url) for p in target.parts]
+        if target.is_multipart
+        else None,
+        expires_at=timestamp(target.expires_at),
+    )
