@@ -17,6 +17,11 @@ class MemoryUnitOfWork:
     `committed` records whether `commit()` was called (tests assert on it).
     """
 
+    users: MemoryUserRepository
+    sessions: MemorySessionRepository
+    videos: MemoryVideoRepository
+    deletions: MemoryDeletionQueue
+
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
         self.committed = False

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Insert, Table, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import storage_deletions
 from application.ports.maintenance import PendingDeletion
 
@@ -24,7 +24,7 @@ class SqlDeletionQueue:
             return
         # A key already queued keeps its upload id, attempts and schedule.
         await self._connection.execute(
-            _insert_ignoring_conflicts(self._connection.dialect.name, storage_deletions),
+            insert_ignoring_conflicts(self._connection.dialect.name, storage_deletions),
             [
                 {
                     "key": item.key,
@@ -59,12 +59,3 @@ class SqlDeletionQueue:
             .where(storage_deletions.c.key == key)
             .values(attempts=storage_deletions.c.attempts + 1, not_before=not_before)
         )
-
-
-def _insert_ignoring_conflicts(dialect_name: str, table: Table) -> Insert:
-    """`INSERT ... ON CONFLICT DO NOTHING` (rows whose key exists are skipped)."""
-    if dialect_name == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if dialect_name == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing()
-    raise NotImplementedError(f"no INSERT ... ON CONFLICT DO NOTHING for {dialect_name}")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, Insert, Row, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import CursorResult, Row, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.errors import database_errors
+from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import idempotency_keys
 from application.ports.idempotency import IdempotencyRecord, StoredResponse
 
@@ -30,48 +31,52 @@ class SqlIdempotencyStore:
     async def claim(
         self, scope: str, key: str, fingerprint: str, now: datetime, *, stale_before: datetime
     ) -> IdempotencyRecord | None:
-        async with self._engine.begin() as connection:
-            for _ in range(_CLAIM_ROUNDS):
-                if await self._insert(connection, scope, key, fingerprint, now):
-                    return None
-                if await self._take_over_stale(
-                    connection, scope, key, fingerprint, now, stale_before
-                ):
-                    return None
-                row = (
-                    await connection.execute(
-                        select(idempotency_keys).where(
-                            idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+        with database_errors():
+            async with self._engine.begin() as connection:
+                for _ in range(_CLAIM_ROUNDS):
+                    if await self._insert(connection, scope, key, fingerprint, now):
+                        return None
+                    if await self._take_over_stale(
+                        connection, scope, key, fingerprint, now, stale_before
+                    ):
+                        return None
+                    row = (
+                        await connection.execute(
+                            select(idempotency_keys).where(
+                                idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+                            )
                         )
-                    )
-                ).first()
-                if row is not None:
-                    return _record(row)
-                # Released since the INSERT failed (PostgreSQL reads committed rows per statement):
-                # the key is free again, try to claim it once more.
+                    ).first()
+                    if row is not None:
+                        return _record(row)
+                    # Released since the INSERT failed (PostgreSQL reads committed rows per statement):
+                    # the key is free again, try to claim it once more.
         raise RuntimeError(f"could not claim idempotency key {key!r} in scope {scope!r}")
 
     async def complete(self, scope: str, key: str, response: StoredResponse) -> None:
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                update(idempotency_keys)
-                .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
-                .values(status_code=response.status_code, body=response.body)
-            )
+        with database_errors():
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    update(idempotency_keys)
+                    .where(idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
+                    .values(status_code=response.status_code, body=response.body)
+                )
 
     async def release(self, scope: str, key: str) -> None:
-        async with self._engine.begin() as connection:
-            await connection.execute(
-                delete(idempotency_keys).where(
-                    idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+        with database_errors():
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    delete(idempotency_keys).where(
+                        idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+                    )
                 )
-            )
 
     async def purge(self, older_than: datetime) -> int:
-        async with self._engine.begin() as connection:
-            result: CursorResult[Any] = await connection.execute(
-                delete(idempotency_keys).where(idempotency_keys.c.created_at < older_than)
-            )
+        with database_errors():
+            async with self._engine.begin() as connection:
+                result: CursorResult[Any] = await connection.execute(
+                    delete(idempotency_keys).where(idempotency_keys.c.created_at < older_than)
+                )
         return result.rowcount
 
     @staticmethod
@@ -81,7 +86,7 @@ class SqlIdempotencyStore:
         """Insert a new claim; False when the key exists (PostgreSQL waits for an uncommitted one)."""
         # RETURNING says whether the row went in (an INSERT's rowcount is not always reported).
         inserted = await connection.execute(
-            _insert_ignoring_conflicts(connection.dialect.name)
+            insert_ignoring_conflicts(connection.dialect.name, idempotency_keys)
             .values(scope=scope, key=key, fingerprint=fingerprint, created_at=now)
             .returning(idempotency_keys.c.created_at)
         )
@@ -123,12 +128,3 @@ def _record(row: Row[Any]) -> IdempotencyRecord:
     return IdempotencyRecord(
         fingerprint=row.fingerprint, created_at=row.created_at, response=response
     )
-
-
-def _insert_ignoring_conflicts(dialect_name: str) -> Insert:
-    """`INSERT ... ON CONFLICT DO NOTHING` into `idempotency_keys`."""
-    if dialect_name == "postgresql":
-        return postgresql.insert(idempotency_keys).on_conflict_do_nothing()
-    if dialect_name == "sqlite":
-        return sqlite.insert(idempotency_keys).on_conflict_do_nothing()
-    raise NotImplementedError(f"no INSERT ... ON CONFLICT DO NOTHING for {dialect_name}")

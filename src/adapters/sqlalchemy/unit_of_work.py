@@ -7,9 +7,11 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
+from adapters.sqlalchemy.errors import database_errors, is_outage
 from adapters.sqlalchemy.sessions import SqlSessionRepository
 from adapters.sqlalchemy.users import SqlUserRepository
 from adapters.sqlalchemy.videos import SqlVideoRepository
+from application.errors import DependencyUnavailable
 from application.ports.maintenance import DeletionQueue
 from application.ports.repositories import SessionRepository, UserRepository
 from application.ports.videos import VideoRepository
@@ -34,12 +36,13 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> SqlUnitOfWork:
         if self._connection is not None:
             raise RuntimeError("a unit of work can be entered only once at a time")
-        connection = await self._engine.connect()
-        try:
-            await connection.begin()
-        except BaseException:
-            await connection.close()
-            raise
+        with database_errors():
+            connection = await self._engine.connect()
+            try:
+                await connection.begin()
+            except BaseException:
+                await _close_quietly(connection)
+                raise
         self._connection = connection
         self.users = SqlUserRepository(connection)
         self.sessions = SqlSessionRepository(connection)
@@ -54,19 +57,33 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         connection, self._connection = self._connection, None
-        if connection is None:
-            return
-        try:
-            if connection.in_transaction():
-                await connection.rollback()
-        finally:
-            await connection.close()
+        if connection is not None:
+            try:
+                if connection.in_transaction():
+                    await connection.rollback()
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+            finally:
+                await _close_quietly(connection)
+        if exc is not None and is_outage(exc):  # replaces the driver error in flight
+            raise DependencyUnavailable("database") from exc
 
     async def commit(self) -> None:
         if self._connection is None:
             raise RuntimeError("commit() outside the unit of work's `async with` block")
-        await self._connection.commit()
+        with database_errors():
+            await self._connection.commit()
         self.committed = True
+
+
+async def _close_quietly(connection: AsyncConnection) -> None:
+    """Return the connection to the pool; a connection the outage broke is discarded by the pool."""
+    try:
+        await connection.close()
+    except Exception as error:
+        if not is_outage(error):
+            raise
 
 
 class SqlUnitOfWorkFactory:

@@ -9,6 +9,7 @@ from uuid import UUID
 from sqlalchemy import ColumnElement, Row, Select, and_, exists, literal_column, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.errors import database_errors
 from adapters.sqlalchemy.tables import users, video_hashtags, video_words, videos
 from adapters.sqlalchemy.videos import video_columns, video_from_row
 from application.ports.videos import PublicVideoFilter, VideoKey, VideoView
@@ -80,11 +81,12 @@ class SqlVideoQueries:
         return [_view(row, viewer_id) for row in rows]
 
     async def _fetch(self, query: Select[Any]) -> list[Row[Any]]:
-        async with self._engine.connect() as connection:
-            if connection.dialect.name == "postgresql":
-                # One statement needs no explicit transaction: skip BEGIN and ROLLBACK.
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return list(await connection.execute(query))
+        with database_errors():
+            async with self._engine.connect() as connection:
+                if connection.dialect.name == "postgresql":
+                    # One statement needs no explicit transaction: skip BEGIN and ROLLBACK.
+                    await connection.execution_options(isolation_level="AUTOCOMMIT")
+                return list(await connection.execute(query))
 
 
 def _page(
