@@ -138,6 +138,7 @@ class Video:
     view_count: int = 0
     like_count: int = 0
     comment_count: int = 0
+    engagement_points: int = 0  # monotone: ranks For You (see domain.ranking)
 
     def moved_to(self, target: VideoStatus, now: datetime, *, reason: str | None = None) -> Video:
         """This video in status `target`; raises `InvalidTransition` when the machine forbids it."""

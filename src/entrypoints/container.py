@@ -7,18 +7,28 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 from dependency_injector import containers, providers
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.login_attempts import MemoryLoginAttemptStore
+from adapters.memory.social_queries import (
+    MemoryCommentQueries,
+    MemoryFeedQueries,
+    MemoryFollowQueries,
+)
 from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
+from adapters.memory.views import MemoryViewDeduplicator
+from adapters.redis.login_attempts import RedisLoginAttemptStore
+from adapters.redis.views import RedisViewDeduplicator
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.security.jwt_tokens import JwtTokenService
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.probe import DatabaseProbe
+from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
 from adapters.storage.factory import build_storage
@@ -39,6 +49,16 @@ from application.health.check_readiness import CheckReadiness
 from application.idempotency import IdempotentRequests
 from application.maintenance.expire_uploads import ExpireUploads
 from application.maintenance.storage_cleanup import StorageCleanup
+from application.social.create_comment import CreateComment
+from application.social.delete_comment import DeleteComment
+from application.social.edit_comment import EditComment
+from application.social.feeds import FollowingFeed, ForYouFeed
+from application.social.follow import FollowUser, UnfollowUser
+from application.social.follower_lists import ListFollowers, ListFollowing
+from application.social.like_comment import LikeComment, UnlikeComment
+from application.social.like_video import LikeVideo, UnlikeVideo
+from application.social.read_comments import GetComment, ListComments, ListReplies
+from application.social.record_view import RecordView
 from application.users.delete_account import DeleteAccount
 from application.users.get_me import GetMe
 from application.users.get_user import GetUser
@@ -71,7 +91,9 @@ class Core(containers.DeclarativeContainer):
         secret=settings.provided.jwt_secret,
         previous_secrets=settings.provided.jwt_previous_secrets,
     )
+    redis = providers.Singleton(Redis.from_url, settings.provided.redis_url)
     login_attempts = providers.Singleton(MemoryLoginAttemptStore, clock=clock)
+    views = providers.Singleton(MemoryViewDeduplicator, clock=clock)
     upload_grants = providers.Singleton(HmacUploadGrants, secret=settings.provided.jwt_secret)
     upload_policy = providers.Singleton(
         UploadPolicy,
@@ -88,6 +110,9 @@ class MemoryAdapters(containers.DeclarativeContainer):
     store = providers.Singleton(MemoryStore)
     unit_of_work = providers.Factory(MemoryUnitOfWork, store)
     video_queries = providers.Singleton(MemoryVideoQueries, store)
+    follow_queries = providers.Singleton(MemoryFollowQueries, store)
+    comment_queries = providers.Singleton(MemoryCommentQueries, store)
+    feed_queries = providers.Singleton(MemoryFeedQueries, store, video_queries)
     idempotency_store = providers.Singleton(MemoryIdempotencyStore)
     storage = providers.Singleton(
         MemoryObjectStorage,
@@ -117,6 +142,9 @@ class SqlAdapters(containers.DeclarativeContainer):
     engine_lifetime = providers.Resource(_dispose_at_shutdown, engine)
     unit_of_work = providers.Factory(SqlUnitOfWork, engine)
     video_queries = providers.Singleton(SqlVideoQueries, engine)
+    follow_queries = providers.Singleton(SqlFollowQueries, engine)
+    comment_queries = providers.Singleton(SqlCommentQueries, engine)
+    feed_queries = providers.Singleton(SqlFeedQueries, engine)
     idempotency_store = providers.Singleton(SqlIdempotencyStore, engine)
     storage = providers.Singleton(
         build_storage,
@@ -167,8 +195,8 @@ class UseCases(containers.DeclarativeContainer):
     delete_account = providers.Singleton(
         DeleteAccount, _uow, _password_check, storage_cleanup, core.clock
     )
-    get_user = providers.Singleton(GetUser, _uow)
-    search_users = providers.Singleton(SearchUsers, _uow)
+    get_user = providers.Singleton(GetUser, _uow, adapters.follow_queries)
+    search_users = providers.Singleton(SearchUsers, _uow, adapters.follow_queries)
     check_readiness = providers.Singleton(CheckReadiness, adapters.probes)
 
     idempotency = providers.Singleton(IdempotentRequests, adapters.idempotency_store, core.clock)
@@ -188,6 +216,28 @@ class UseCases(containers.DeclarativeContainer):
         ReceiveUpload, _uow, adapters.storage, core.upload_grants, core.clock
     )
     expire_uploads = providers.Singleton(ExpireUploads, _uow, storage_cleanup, core.clock)
+
+    follow_user = providers.Singleton(FollowUser, _uow, core.clock)
+    unfollow_user = providers.Singleton(UnfollowUser, _uow)
+    list_followers = providers.Singleton(ListFollowers, _uow, adapters.follow_queries)
+    list_following = providers.Singleton(ListFollowing, _uow, adapters.follow_queries)
+    like_video = providers.Singleton(LikeVideo, _uow, core.clock)
+    unlike_video = providers.Singleton(UnlikeVideo, _uow)
+    like_comment = providers.Singleton(LikeComment, _uow, core.clock)
+    unlike_comment = providers.Singleton(UnlikeComment, _uow)
+    create_comment = providers.Singleton(
+        CreateComment, _uow, adapters.comment_queries, core.clock, core.ids
+    )
+    edit_comment = providers.Singleton(EditComment, _uow, adapters.comment_queries, core.clock)
+    delete_comment = providers.Singleton(DeleteComment, _uow)
+    get_comment = providers.Singleton(GetComment, _uow, adapters.comment_queries)
+    list_comments = providers.Singleton(
+        ListComments, adapters.video_queries, adapters.comment_queries
+    )
+    list_replies = providers.Singleton(ListReplies, _uow, adapters.comment_queries)
+    record_view = providers.Singleton(RecordView, _uow, core.views)
+    for_you_feed = providers.Singleton(ForYouFeed, adapters.feed_queries, core.clock)
+    following_feed = providers.Singleton(FollowingFeed, adapters.feed_queries)
 
 
 class Container(containers.DeclarativeContainer):
@@ -212,6 +262,12 @@ def build_container(settings: Settings, *, storage: str = "sql") -> Container:
     # Nested containers do not see an override of the parent's DependenciesContainer: set both.
     container.adapters.override(adapter_set)
     container.use_cases.adapters.override(adapter_set)
+    if settings.redis_url:  # state shared by every instance
+        core = container.core
+        core.login_attempts.override(
+            providers.Singleton(RedisLoginAttemptStore, core.redis, core.clock)
+        )
+        core.views.override(providers.Singleton(RedisViewDeduplicator, core.redis))
     container.adapter_set = adapter_set
     return container
 
@@ -228,3 +284,5 @@ async def stop(container: Container) -> None:
     result = container.adapter_set.shutdown_resources()  # type: ignore[attr-defined]
     if inspect.isawaitable(result):
         await result
+    if container.core.settings().redis_url:
+        await container.core.redis().aclose()

@@ -8,6 +8,7 @@ from datetime import datetime
 from uuid import UUID
 
 from application.ports.maintenance import PendingDeletion
+from domain.comments import Comment
 from domain.sessions import RefreshToken, Session
 from domain.users import User
 from domain.videos import Video
@@ -22,6 +23,12 @@ class MemoryState:
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
     videos: dict[UUID, Video] = field(default_factory=dict)
     deletions: dict[str, tuple[PendingDeletion, datetime]] = field(default_factory=dict)
+    follows: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (follower, followee)
+    video_likes: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (user, video)
+    comment_likes: dict[tuple[UUID, UUID], datetime] = field(
+        default_factory=dict
+    )  # (user, comment)
+    comments: dict[UUID, Comment] = field(default_factory=dict)
 
 
 class MemoryStore:

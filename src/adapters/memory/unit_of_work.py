@@ -6,6 +6,11 @@ from types import TracebackType
 
 from adapters.memory.deletions import MemoryDeletionQueue
 from adapters.memory.sessions import MemorySessionRepository
+from adapters.memory.social import (
+    MemoryCommentRepository,
+    MemoryFollowRepository,
+    MemoryLikeRepository,
+)
 from adapters.memory.store import MemoryStore
 from adapters.memory.users import MemoryUserRepository
 from adapters.memory.videos import MemoryVideoRepository
@@ -21,6 +26,9 @@ class MemoryUnitOfWork:
     sessions: MemorySessionRepository
     videos: MemoryVideoRepository
     deletions: MemoryDeletionQueue
+    follows: MemoryFollowRepository
+    likes: MemoryLikeRepository
+    comments: MemoryCommentRepository
 
     def __init__(self, store: MemoryStore) -> None:
         self._store = store
@@ -33,6 +41,9 @@ class MemoryUnitOfWork:
         self.sessions = MemorySessionRepository(self._store.state)
         self.videos = MemoryVideoRepository(self._store.state)
         self.deletions = MemoryDeletionQueue(self._store.state)
+        self.follows = MemoryFollowRepository(self._store.state)
+        self.likes = MemoryLikeRepository(self._store.state)
+        self.comments = MemoryCommentRepository(self._store.state)
         return self
 
     async def __aexit__(

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from uuid import UUID
 
+from adapters.memory.cascades import delete_user_adjusting_counts
 from adapters.memory.store import MemoryState
 from domain.errors import EmailTaken, UsernameTaken
 from domain.users import User
@@ -35,17 +36,7 @@ class MemoryUserRepository:
             )
 
     async def delete(self, user_id: UUID) -> None:
-        if self._state.users.pop(user_id, None) is None:
-            return
-        doomed = {s.id for s in self._state.sessions.values() if s.user_id == user_id}
-        for session_id in doomed:
-            del self._state.sessions[session_id]
-        for token_hash in [
-            h for h, t in self._state.refresh_tokens.items() if t.session_id in doomed
-        ]:
-            del self._state.refresh_tokens[token_hash]
-        for video_id in [v.id for v in self._state.videos.values() if v.owner_id == user_id]:
-            del self._state.videos[video_id]
+        delete_user_adjusting_counts(self._state, user_id)
 
     async def add_to_counters(
         self,

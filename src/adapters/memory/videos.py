@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.cascades import delete_video_cascade
 from adapters.memory.store import MemoryState, MemoryStore
 from application.ports.videos import PublicVideoFilter, VideoKey, VideoView
 from domain.videos import Video, VideoStatus
@@ -35,11 +36,25 @@ class MemoryVideoRepository:
             view_count=stored.view_count,
             like_count=stored.like_count,
             comment_count=stored.comment_count,
+            engagement_points=stored.engagement_points,
         )
         return True
 
     async def delete(self, video_id: UUID) -> None:
-        self._state.videos.pop(video_id, None)
+        delete_video_cascade(self._state, video_id)
+
+    async def add_to_counters(
+        self, video_id: UUID, *, views: int = 0, likes: int = 0, comments: int = 0, points: int = 0
+    ) -> None:
+        video = self._state.videos.get(video_id)
+        if video is not None:
+            self._state.videos[video_id] = dataclasses.replace(
+                video,
+                view_count=video.view_count + views,
+                like_count=video.like_count + likes,
+                comment_count=video.comment_count + comments,
+                engagement_points=video.engagement_points + points,
+            )
 
     async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
         return [
@@ -72,7 +87,7 @@ class MemoryVideoQueries:
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
         async with self._store.lock:  # read committed state only
             video = self._store.state.videos.get(video_id)
-            return None if video is None else self._view(video, viewer_id)
+            return None if video is None else self.view_of(video, viewer_id)
 
     async def list_by_owner(
         self,
@@ -132,10 +147,10 @@ class MemoryVideoQueries:
             key=key,
             reverse=True,
         )
-        return [self._view(v, viewer_id) for v in videos[:limit]]
+        return [self.view_of(v, viewer_id) for v in videos[:limit]]
 
-    def _view(self, video: Video, viewer_id: UUID | None) -> VideoView:
-        author = self._store.state.users[video.owner_id]
-        return VideoView(
-            video=video, author=author, liked_by_me=None if viewer_id is None else False
-        )
+    def view_of(self, video: Video, viewer_id: UUID | None) -> VideoView:
+        """The view of a video (call with the store's lock held)."""
+        state = self._store.state
+        liked = None if viewer_id is None else (viewer_id, video.id) in state.video_likes
+        return VideoView(video=video, author=state.users[video.owner_id], liked_by_me=liked)

@@ -120,6 +120,8 @@ videos = Table(
     _counter("view_count"),
     _counter("like_count"),
     _counter("comment_count"),
+    # Monotone engagement points ranking For You (views, likes, comments ever recorded).
+    _counter("engagement_points"),
     CheckConstraint("status IN ('uploading', 'processing', 'ready', 'failed')", name="status"),
     CheckConstraint("visibility IN ('public', 'unlisted', 'private')", name="visibility"),
     # An owner's videos, newest first (keyset on created_at, id).
@@ -138,6 +140,15 @@ videos = Table(
         "upload_expires_at",
         postgresql_where=text(UPLOADING_VIDEO),
         sqlite_where=text(UPLOADING_VIDEO),
+    ),
+    # The Following feed: each followed owner's public ready videos, newest published first.
+    Index(
+        None,
+        "owner_id",
+        "published_at",
+        "id",
+        postgresql_where=text(PUBLISHED_VIDEO),
+        sqlite_where=text(PUBLISHED_VIDEO),
     ),
 )
 
@@ -168,6 +179,82 @@ video_words = Table(
         primary_key=True,
         index=True,
     ),
+)
+
+# --- social: follows, likes, comments ----------------------------------------------------------------
+
+# The predicate of the partial index on top-level comments; queries must spell the same condition.
+TOP_LEVEL_COMMENT = "parent_id IS NULL"
+
+
+follows = Table(
+    "follows",
+    metadata,
+    Column("follower_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("followee_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("follower_id <> followee_id", name="not_self"),
+    # A user's followers, newest follow first (keyset on created_at, follower_id).
+    Index(None, "followee_id", "created_at", "follower_id"),
+    # Whom a user follows, newest follow first (keyset on created_at, followee_id).
+    Index(None, "follower_id", "created_at", "followee_id"),
+)
+
+video_likes = Table(
+    "video_likes",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "video_id",
+        Uuid,
+        ForeignKey("videos.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("video_id", Uuid, ForeignKey("videos.id", ondelete="CASCADE"), nullable=False),
+    # A reply's top-level comment (threads are one level deep); NULL for a top-level comment.
+    Column("parent_id", Uuid, ForeignKey("comments.id", ondelete="CASCADE"), nullable=True),
+    Column("author_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("body", String(1000), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("edited_at", UtcDateTime, nullable=True),
+    _counter("reply_count"),
+    _counter("like_count"),
+    # A video's top-level comments, newest first (keyset on created_at, id).
+    Index(
+        None,
+        "video_id",
+        "created_at",
+        "id",
+        postgresql_where=text(TOP_LEVEL_COMMENT),
+        sqlite_where=text(TOP_LEVEL_COMMENT),
+    ),
+    # Every comment of a video, replies included: what deleting a video cascades through.
+    Index(None, "video_id"),
+    # A comment's replies, oldest first (keyset on created_at, id).
+    Index(None, "parent_id", "created_at", "id"),
+    Index(None, "author_id"),
+)
+
+comment_likes = Table(
+    "comment_likes",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "comment_id",
+        Uuid,
+        ForeignKey("comments.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 # --- maintenance ------------------------------------------------------------------------------------

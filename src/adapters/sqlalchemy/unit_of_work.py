@@ -9,11 +9,17 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
 from adapters.sqlalchemy.errors import database_errors, is_outage
 from adapters.sqlalchemy.sessions import SqlSessionRepository
+from adapters.sqlalchemy.social import (
+    SqlCommentRepository,
+    SqlFollowRepository,
+    SqlLikeRepository,
+)
 from adapters.sqlalchemy.users import SqlUserRepository
 from adapters.sqlalchemy.videos import SqlVideoRepository
 from application.errors import DependencyUnavailable
 from application.ports.maintenance import DeletionQueue
 from application.ports.repositories import SessionRepository, UserRepository
+from application.ports.social import CommentRepository, FollowRepository, LikeRepository
 from application.ports.videos import VideoRepository
 
 
@@ -27,6 +33,9 @@ class SqlUnitOfWork:
     sessions: SessionRepository
     videos: VideoRepository
     deletions: DeletionQueue
+    follows: FollowRepository
+    likes: LikeRepository
+    comments: CommentRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -48,6 +57,9 @@ class SqlUnitOfWork:
         self.sessions = SqlSessionRepository(connection)
         self.videos = SqlVideoRepository(connection)
         self.deletions = SqlDeletionQueue(connection)
+        self.follows = SqlFollowRepository(connection)
+        self.likes = SqlLikeRepository(connection)
+        self.comments = SqlCommentRepository(connection)
         return self
 
     async def __aexit__(

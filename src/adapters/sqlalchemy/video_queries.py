@@ -1,4 +1,9 @@
-"""SQL read-side video queries: each is one statement, the author joined from `users`."""
+"""SQL read-side video queries: each is one statement, the author joined from `users` and the
+viewer's like flag computed in the same statement.
+
+The helpers below (`video_views`, `video_view`, `author_columns`, `author_from_row`,
+`liked_flag`, `fetch_rows`) are shared with the social read side (`social_queries.py`).
+"""
 
 from __future__ import annotations
 
@@ -6,21 +11,33 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import ColumnElement, Row, Select, and_, exists, literal_column, select, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Label,
+    Row,
+    Select,
+    and_,
+    exists,
+    literal_column,
+    null,
+    select,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.errors import database_errors
-from adapters.sqlalchemy.tables import users, video_hashtags, video_words, videos
+from adapters.sqlalchemy.tables import users, video_hashtags, video_likes, video_words, videos
 from adapters.sqlalchemy.videos import video_columns, video_from_row
 from application.ports.videos import PublicVideoFilter, VideoKey, VideoView
 from domain.users import User
 from domain.videos import VideoStatus, Visibility
 
-_AUTHOR_PREFIX = "author_"
+_AUTHOR_PREFIX = "by_"  # unlike "author_", clashes with no column of videos or comments
+_LIKED = "liked_by_me"
 
-# Spelled as literals, like the predicate of the partial index on (published_at, id), so that the
-# PostgreSQL planner can prove that the index applies whatever the statement's parameters.
-_PUBLISHED = and_(
+# Spelled as literals, like the predicate of the partial indexes on published videos, so that the
+# PostgreSQL planner can prove that an index applies whatever the statement's parameters.
+PUBLISHED = and_(
     videos.c.status == literal_column(f"'{VideoStatus.READY.value}'"),
     videos.c.visibility == literal_column(f"'{Visibility.PUBLIC.value}'"),
 )
@@ -31,14 +48,12 @@ class SqlVideoQueries:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        self._base = select(
-            *video_columns(engine.dialect.name),
-            *(column.label(_AUTHOR_PREFIX + column.name) for column in users.c),
-        ).select_from(videos.join(users, users.c.id == videos.c.owner_id))
+        self._dialect_name = engine.dialect.name
 
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
-        rows = await self._fetch(self._base.where(videos.c.id == video_id))
-        return _view(rows[0], viewer_id) if rows else None
+        query = video_views(self._dialect_name, viewer_id).where(videos.c.id == video_id)
+        rows = await fetch_rows(self._engine, query)
+        return video_view(rows[0]) if rows else None
 
     async def list_by_owner(
         self,
@@ -49,12 +64,12 @@ class SqlVideoQueries:
         after: VideoKey | None,
         limit: int,
     ) -> Sequence[VideoView]:
-        query = self._base.where(videos.c.owner_id == owner_id)
+        query = video_views(self._dialect_name, viewer_id).where(videos.c.owner_id == owner_id)
         if not include_unlisted:
-            query = query.where(_PUBLISHED)
+            query = query.where(PUBLISHED)
         newest_first = (videos.c.created_at, videos.c.id)
-        rows = await self._fetch(_page(query, newest_first, after, limit))
-        return [_view(row, viewer_id) for row in rows]
+        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        return [video_view(row) for row in rows]
 
     async def list_public(
         self,
@@ -64,7 +79,7 @@ class SqlVideoQueries:
         after: VideoKey | None,
         limit: int,
     ) -> Sequence[VideoView]:
-        query = self._base.where(_PUBLISHED)
+        query = video_views(self._dialect_name, viewer_id).where(PUBLISHED)
         if public_filter.hashtag is not None:
             query = query.where(
                 exists().where(
@@ -77,35 +92,77 @@ class SqlVideoQueries:
                 exists().where(video_words.c.video_id == videos.c.id, video_words.c.word == word)
             )
         newest_first = (videos.c.published_at, videos.c.id)
-        rows = await self._fetch(_page(query, newest_first, after, limit))
-        return [_view(row, viewer_id) for row in rows]
-
-    async def _fetch(self, query: Select[Any]) -> list[Row[Any]]:
-        with database_errors():
-            async with self._engine.connect() as connection:
-                if connection.dialect.name == "postgresql":
-                    # One statement needs no explicit transaction: skip BEGIN and ROLLBACK.
-                    await connection.execution_options(isolation_level="AUTOCOMMIT")
-                return list(await connection.execute(query))
+        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        return [video_view(row) for row in rows]
 
 
-def _page(
+def video_views(dialect_name: str, viewer_id: UUID | None) -> Select[Any]:
+    """Videos joined with their authors, and whether `viewer_id` likes each (read by `video_view`)."""
+    liked = liked_flag(
+        None
+        if viewer_id is None
+        else exists().where(
+            video_likes.c.user_id == viewer_id, video_likes.c.video_id == videos.c.id
+        )
+    )
+    return select(*video_columns(dialect_name), *author_columns(), liked).select_from(
+        videos.join(users, users.c.id == videos.c.owner_id)
+    )
+
+
+def video_view(row: Row[Any]) -> VideoView:
+    """The `VideoView` of a row selected with `video_views`."""
+    return VideoView(
+        video=video_from_row(row), author=author_from_row(row), liked_by_me=liked_from_row(row)
+    )
+
+
+def author_columns() -> list[Label[Any]]:
+    """Every `users` column, prefixed so that they never clash with the main table's names."""
+    return [column.label(_AUTHOR_PREFIX + column.name) for column in users.c]
+
+
+def author_from_row(row: Row[Any]) -> User:
+    """The `User` of a row selected with `author_columns`."""
+    mapping = row._mapping
+    return User(**{column.name: mapping[_AUTHOR_PREFIX + column.name] for column in users.c})
+
+
+def liked_flag(like_exists: ColumnElement[bool] | None) -> Label[Any]:
+    """The viewer's like flag as a column: the EXISTS of their like, or NULL when anonymous."""
+    if like_exists is None:
+        return null().label(_LIKED)
+    return like_exists.label(_LIKED)
+
+
+def liked_from_row(row: Row[Any]) -> bool | None:
+    """The flag of `liked_flag` (SQLite answers EXISTS with 0 or 1)."""
+    value = row._mapping[_LIKED]
+    return None if value is None else bool(value)
+
+
+def keyset_page(
     query: Select[Any],
     key: tuple[ColumnElement[Any], ColumnElement[Any]],
-    after: VideoKey | None,
+    after: tuple[Any, Any] | None,
     limit: int,
+    *,
+    descending: bool = True,
 ) -> Select[Any]:
-    """The `limit` rows before `after` in descending `key` order (a keyset page)."""
+    """The `limit` rows after the position `after` in `key` order (descending unless told)."""
     if after is not None:
         # A plain tuple on the right: its values are bound with the types of the key's columns.
-        query = query.where(tuple_(*key) < after)
-    return query.order_by(*(column.desc() for column in key)).limit(limit)
+        position = tuple_(*key)
+        query = query.where(position < after if descending else position > after)
+    order = [column.desc() if descending else column.asc() for column in key]
+    return query.order_by(*order).limit(limit)
 
 
-def _view(row: Row[Any], viewer_id: UUID | None) -> VideoView:
-    mapping = row._mapping
-    author = User(**{column.name: mapping[_AUTHOR_PREFIX + column.name] for column in users.c})
-    # Likes are not stored yet: nobody likes anything.
-    return VideoView(
-        video=video_from_row(row), author=author, liked_by_me=None if viewer_id is None else False
-    )
+async def fetch_rows(engine: AsyncEngine, query: Select[Any]) -> list[Row[Any]]:
+    """Run one SELECT on a connection of its own; a database outage raises `DependencyUnavailable`."""
+    with database_errors():
+        async with engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                # One statement needs no explicit transaction: skip BEGIN and ROLLBACK.
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return list(await connection.execute(query))

@@ -40,6 +40,7 @@ class SqlVideoRepository:
                 view_count=video.view_count,
                 like_count=video.like_count,
                 comment_count=video.comment_count,
+                engagement_points=video.engagement_points,
                 **_mutable(video),
             )
         )
@@ -95,6 +96,22 @@ class SqlVideoRepository:
     async def delete(self, video_id: UUID) -> None:
         # Its hashtag and word rows go with it (ON DELETE CASCADE).
         await self._connection.execute(delete(videos).where(videos.c.id == video_id))
+
+    async def add_to_counters(
+        self, video_id: UUID, *, views: int = 0, likes: int = 0, comments: int = 0, points: int = 0
+    ) -> None:
+        deltas = {
+            videos.c.view_count: views,
+            videos.c.like_count: likes,
+            videos.c.comment_count: comments,
+            videos.c.engagement_points: points,
+        }
+        changes = {column: column + delta for column, delta in deltas.items() if delta}
+        if changes:
+            # Relative to the stored value, so concurrent transactions never lose an increment.
+            await self._connection.execute(
+                update(videos).where(videos.c.id == video_id).values(changes)
+            )
 
     async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
         result = await self._connection.execute(
@@ -187,6 +204,7 @@ def video_from_row(row: Row[Any]) -> Video:
         view_count=row.view_count,
         like_count=row.like_count,
         comment_count=row.comment_count,
+        engagement_points=row.engagement_points,
     )
 
 
@@ -200,8 +218,8 @@ def _hashtags(pairs: list[list[Any]] | None) -> tuple[str, ...]:
 def _mutable(video: Video) -> dict[str, Any]:
     """The columns `save` replaces: everything but the id and the counters.
 
-    The counters (views, likes, comments) change only through their own features, so a stale
-    `Video` cannot overwrite a concurrent increment.
+    The counters (views, likes, comments, engagement points) change only through `add_to_counters`
+    (relative updates), so a stale `Video` cannot overwrite a concurrent increment.
     """
     return {
         "owner_id": video.owner_id,

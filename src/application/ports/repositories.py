@@ -23,7 +23,9 @@ class UserRepository(Protocol):
         ...
 
     async def delete(self, user_id: UUID) -> None:
-        """Delete an account and everything that belongs to it."""
+        """Delete an account and everything that belongs to it: sessions, videos, comments (with
+        their replies), likes and follows, keeping the counters of every other account, video and
+        comment equal to what remains."""
         ...
 
     async def get(self, user_id: UUID) -> User | None:

@@ -8,6 +8,7 @@ from typing import Protocol
 
 from application.ports.maintenance import DeletionQueue
 from application.ports.repositories import SessionRepository, UserRepository
+from application.ports.social import CommentRepository, FollowRepository, LikeRepository
 from application.ports.videos import VideoRepository
 
 
@@ -18,6 +19,9 @@ class UnitOfWork(Protocol):
     sessions: SessionRepository
     videos: VideoRepository
     deletions: DeletionQueue
+    follows: FollowRepository
+    likes: LikeRepository
+    comments: CommentRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

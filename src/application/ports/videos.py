@@ -42,10 +42,17 @@ class VideoRepository(Protocol):
         """Videos still uploading whose upload expired before `now`, oldest first."""
         ...
 
+    async def add_to_counters(
+        self, video_id: UUID, *, views: int = 0, likes: int = 0, comments: int = 0, points: int = 0
+    ) -> None:
+        """Atomically add these deltas to the video's counters and engagement points."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class VideoView:
-    """A video as a viewer sees it: with its author and whether the viewer likes it."""
+    """A video as a viewer sees it: with its author and whether the viewer likes it (None when
+    anonymous), filled in the same round trip as the video."""
 
     video: Video
     author: User

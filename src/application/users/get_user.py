@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.ports.social_queries import FollowQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.users.profile import Profile
 from domain.errors import NotFound
@@ -26,8 +27,9 @@ class GetUser:
     `isFollowing` is filled for a signed-in viewer and null for anonymous ones.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, follows: FollowQueries) -> None:
         self._uow = uow
+        self._follows = follows
 
     async def execute(self, query: GetUserQuery) -> Profile:
         async with self._uow() as uow:
@@ -37,5 +39,7 @@ class GetUser:
                 user = await uow.users.get_by_username(normalize_username(query.username or ""))
         if user is None:
             raise NotFound("No such user.")
-        # Follows arrive with the social feature; until then nobody follows anybody.
-        return Profile(user=user, is_following=False if query.viewer_id is not None else None)
+        if query.viewer_id is None:
+            return Profile(user=user, is_following=None)
+        followed = await self._follows.followed_among(query.viewer_id, [user.id])
+        return Profile(user=user, is_following=user.id in followed)

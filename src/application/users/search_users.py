@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.pagination import Page, page_from
+from application.ports.social_queries import FollowQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.users.profile import Profile
 from domain.values import normalize_username
@@ -22,17 +23,28 @@ class SearchUsersQuery:
 class SearchUsers:
     """Users whose username starts with `q` (case-insensitive), in username order, keyset-paged."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, follows: FollowQueries) -> None:
         self._uow = uow
+        self._follows = follows
 
     async def execute(self, query: SearchUsersQuery) -> Page[Profile, str]:
         async with self._uow() as uow:
             rows = await uow.users.search_by_username_prefix(
                 normalize_username(query.prefix), after=query.after, limit=query.limit + 1
             )
-        following = False if query.viewer_id is not None else None
         page = page_from(rows, query.limit, key_of=lambda user: user.username)
+        followed: set[UUID] = set()
+        if query.viewer_id is not None and page.items:
+            followed = await self._follows.followed_among(
+                query.viewer_id, [u.id for u in page.items]
+            )
         return Page(
-            items=[Profile(user=user, is_following=following) for user in page.items],
+            items=[
+                Profile(
+                    user=user,
+                    is_following=None if query.viewer_id is None else user.id in followed,
+                )
+                for user in page.items
+            ],
             next_key=page.next_key,
         )

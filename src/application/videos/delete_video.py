@@ -20,7 +20,8 @@ class DeleteVideoCommand:
 
 
 class DeleteVideo:
-    """Delete a video (owner only); its stored file is deleted after the commit (retried if that fails)."""
+    """Delete a video (owner only) with its likes and comments; its stored file is deleted after the
+    commit (retried if that fails). The owner's received-likes count drops by the video's likes."""
 
     def __init__(self, uow: UnitOfWorkFactory, cleanup: StorageCleanup, clock: Clock) -> None:
         self._uow = uow
@@ -32,8 +33,9 @@ class DeleteVideo:
             video = await owned_video(uow, command.video_id, command.owner_id)
             queued = [PendingDeletion(video.storage_key, video.upload_id)]
             await uow.videos.delete(video.id)
-            if delta := published_delta(video, None):
-                await uow.users.add_to_counters(video.owner_id, videos=delta)
+            await uow.users.add_to_counters(
+                video.owner_id, videos=published_delta(video, None), likes=-video.like_count
+            )
             await uow.deletions.enqueue(queued, self._clock.now())
             await uow.commit()
         await self._cleanup.attempt(queued)

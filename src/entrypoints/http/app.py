@@ -15,12 +15,15 @@ from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 
 from entrypoints import container as composition
 from entrypoints import worker
 from entrypoints.container import Container
 from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.comments import CommentsController
+from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
@@ -72,10 +75,22 @@ def _openapi_config() -> OpenAPIConfig:
         tags=[
             Tag(name="auth", description="Accounts and sessions"),
             Tag(name="users", description="Profiles"),
-            Tag(name="videos", description="Uploads, playback and editing"),
+            Tag(name="videos", description="Uploads, playback, editing, likes and views"),
+            Tag(name="comments", description="Comments and replies"),
+            Tag(name="feeds", description="For You and Following"),
             Tag(name="operations", description="Health and metrics"),
         ],
     )
+
+
+def _stores(container: Container) -> StoreRegistry:
+    """Rate-limit counters: in Redis when configured (shared by every instance), else in memory."""
+    if container.core.settings().redis_url:
+        client = container.core.redis()
+        return StoreRegistry(
+            default_factory=lambda name: RedisStore(client, namespace=f"clipstream:{name}")
+        )
+    return StoreRegistry(default_factory=lambda _name: MemoryStore())
 
 
 def create_app(container: Container) -> Litestar:
@@ -96,7 +111,14 @@ def create_app(container: Container) -> Litestar:
 
     api = Router(
         path=API_PREFIX,
-        route_handlers=[AuthController, UsersController, VideosController, UploadsController],
+        route_handlers=[
+            AuthController,
+            UsersController,
+            VideosController,
+            UploadsController,
+            CommentsController,
+            FeedController,
+        ],
     )
     prometheus = PrometheusConfig(app_name="clipstream", prefix="clipstream", group_path=True)
     middleware = [prometheus.middleware]
@@ -119,7 +141,7 @@ def create_app(container: Container) -> Litestar:
         before_request=_require_json,
         lifespan=[lifespan],
         openapi_config=_openapi_config(),
-        stores=StoreRegistry(default_factory=lambda _name: MemoryStore()),
+        stores=_stores(container),
         request_max_body_size=JSON_BODY_LIMIT,
         on_app_init=[configure],
     )

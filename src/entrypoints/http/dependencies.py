@@ -30,7 +30,10 @@ def app_dependencies(container: Container) -> dict[str, Provide]:
         "change_password", "get_me", "update_profile", "delete_account", "get_user",
         "search_users", "check_readiness", "idempotency", "create_video", "complete_upload",
         "get_video", "list_videos", "list_user_videos", "update_video", "delete_video",
-        "stream_video", "receive_upload",
+        "stream_video", "receive_upload", "follow_user", "unfollow_user", "list_followers",
+        "list_following", "like_video", "unlike_video", "like_comment", "unlike_comment",
+        "create_comment", "edit_comment", "delete_comment", "get_comment", "list_comments",
+        "list_replies", "record_view", "for_you_feed", "following_feed",
     ]  # fmt: skip
     dependencies = {name: _from(getattr(use_cases, name)) for name in names}
     codec = CursorCodec(container.core.settings().jwt_secret)

@@ -6,11 +6,13 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch
+from litestar import Controller, delete, get, patch, put
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter, SkipValidation
 from msgspec import UNSET
 
 from application.auth.results import Principal
+from application.social.follow import FollowCommand, FollowUser, UnfollowUser
+from application.social.follower_lists import FollowListQuery, ListFollowers, ListFollowing
 from application.users.delete_account import DeleteAccount, DeleteAccountCommand
 from application.users.get_me import GetMe, GetMeQuery
 from application.users.get_user import GetUser, GetUserQuery
@@ -22,6 +24,7 @@ from domain.values import USERNAME_MAX
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.schemas.problems import described_by, problems
+from entrypoints.http.schemas.social import FollowStateOut, UserSummaryPageOut
 from entrypoints.http.schemas.users import (
     DeleteAccountIn,
     MeOut,
@@ -29,6 +32,7 @@ from entrypoints.http.schemas.users import (
     UserOut,
     UserPageOut,
     me_out,
+    summary_out,
     user_out,
 )
 from entrypoints.http.schemas.videos import VideoPageOut, video_out
@@ -193,3 +197,96 @@ class UsersController(Controller):
             items=[video_out(v, base_url) for v in page.items],
             next_cursor=cursors.encode(page.next_key) if page.next_key else None,
         )
+
+    @put(
+        "/{user_id:uuid}/follow",
+        operation_id="followUser",
+        summary="Follow an account (idempotent)",
+        description=described_by(FollowUser),
+        security=SECURITY,
+        responses=problems(401, 404, 422),
+    )
+    async def follow(
+        self,
+        user_id: FromPath[UUID],
+        principal: SkipValidation[Principal],
+        follow_user: SkipValidation[FollowUser],
+    ) -> FollowStateOut:
+        state = await follow_user.execute(
+            FollowCommand(follower_id=principal.user_id, followee_id=user_id)
+        )
+        return FollowStateOut(following=state.following, follower_count=state.follower_count)
+
+    @delete(
+        "/{user_id:uuid}/follow",
+        operation_id="unfollowUser",
+        status_code=200,
+        summary="Stop following an account (idempotent)",
+        description=described_by(UnfollowUser),
+        security=SECURITY,
+        responses=problems(401, 404, 422),
+    )
+    async def unfollow(
+        self,
+        user_id: FromPath[UUID],
+        principal: SkipValidation[Principal],
+        unfollow_user: SkipValidation[UnfollowUser],
+    ) -> FollowStateOut:
+        state = await unfollow_user.execute(
+            FollowCommand(follower_id=principal.user_id, followee_id=user_id)
+        )
+        return FollowStateOut(following=state.following, follower_count=state.follower_count)
+
+    @get(
+        "/{user_id:uuid}/followers",
+        operation_id="listFollowers",
+        summary="Who follows an account, newest first",
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 404),
+    )
+    async def followers(
+        self,
+        user_id: FromPath[UUID],
+        list_followers: SkipValidation[ListFollowers],
+        cursors: SkipValidation[CursorCodec],
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> UserSummaryPageOut:
+        return await _follow_page(list_followers, cursors, user_id, limit, cursor)
+
+    @get(
+        "/{user_id:uuid}/following",
+        operation_id="listFollowing",
+        summary="Whom an account follows, newest first",
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 404),
+    )
+    async def following(
+        self,
+        user_id: FromPath[UUID],
+        list_following: SkipValidation[ListFollowing],
+        cursors: SkipValidation[CursorCodec],
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> UserSummaryPageOut:
+        return await _follow_page(list_following, cursors, user_id, limit, cursor)
+
+
+async def _follow_page(
+    use_case: ListFollowers | ListFollowing,
+    cursors: CursorCodec,
+    user_id: UUID,
+    limit: int,
+    cursor: str | None,
+) -> UserSummaryPageOut:
+    page = await use_case.execute(
+        FollowListQuery(
+            user_id=user_id,
+            limit=limit,
+            after=cursors.decode(cursor, tuple[datetime, UUID]) if cursor else None,
+        )
+    )
+    return UserSummaryPageOut(
+        items=[summary_out(entry.user) for entry in page.items],
+        next_cursor=cursors.encode(page.next_key) if page.next_key else None,
+    )

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter, SkipValidation
 from litestar.response import Redirect, Stream
 from msgspec import UNSET
@@ -16,6 +16,10 @@ from application.auth.results import Principal
 from application.idempotency import IdempotentRequests, fingerprint
 from application.ports.idempotency import StoredResponse
 from application.ports.storage import CompletedPart
+from application.social.create_comment import CreateComment, CreateCommentCommand
+from application.social.like_video import LikeVideo, LikeVideoCommand, UnlikeVideo
+from application.social.read_comments import CommentListQuery, ListComments
+from application.social.record_view import RecordView, RecordViewCommand
 from application.users.keep import KEEP
 from application.videos.complete_upload import CompleteUpload, CompleteUploadCommand
 from application.videos.create_video import CreateVideo, CreateVideoCommand
@@ -29,6 +33,13 @@ from entrypoints.http.errors import problem
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.ranges import UnsatisfiableRange, parse_range
 from entrypoints.http.schemas.problems import described_by, problems
+from entrypoints.http.schemas.social import (
+    CommentOut,
+    CommentPageOut,
+    CreateCommentIn,
+    LikeStateOut,
+    comment_out,
+)
 from entrypoints.http.schemas.videos import (
     CompleteUploadIn,
     CreatedVideoOut,
@@ -281,3 +292,135 @@ class VideosController(Controller):
             media_type=plan.content_type,
             headers=headers,
         )
+
+    @put(
+        "/{video_id:uuid}/like",
+        operation_id="likeVideo",
+        summary="Like a video (idempotent)",
+        description=described_by(LikeVideo),
+        security=SECURITY,
+        responses=problems(401, 404),
+    )
+    async def like(
+        self,
+        video_id: FromPath[UUID],
+        principal: SkipValidation[Principal],
+        like_video: SkipValidation[LikeVideo],
+    ) -> LikeStateOut:
+        state = await like_video.execute(
+            LikeVideoCommand(user_id=principal.user_id, video_id=video_id)
+        )
+        return LikeStateOut(liked=state.liked, like_count=state.like_count)
+
+    @delete(
+        "/{video_id:uuid}/like",
+        operation_id="unlikeVideo",
+        status_code=200,
+        summary="Take back a like (idempotent)",
+        description=described_by(UnlikeVideo),
+        security=SECURITY,
+        responses=problems(401, 404),
+    )
+    async def unlike(
+        self,
+        video_id: FromPath[UUID],
+        principal: SkipValidation[Principal],
+        unlike_video: SkipValidation[UnlikeVideo],
+    ) -> LikeStateOut:
+        state = await unlike_video.execute(
+            LikeVideoCommand(user_id=principal.user_id, video_id=video_id)
+        )
+        return LikeStateOut(liked=state.liked, like_count=state.like_count)
+
+    @post(
+        "/{video_id:uuid}/views",
+        operation_id="recordView",
+        status_code=204,
+        summary="Count a view",
+        description=described_by(RecordView),
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 404),
+    )
+    async def record_view(
+        self,
+        request: Request[Any, Any, Any],
+        video_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        record_view: SkipValidation[RecordView],
+    ) -> None:
+        address = request.client.host if request.client else "unknown"
+        await record_view.execute(
+            RecordViewCommand(
+                video_id=video_id, viewer_id=viewer_id(viewer), client_address=address
+            )
+        )
+
+    @get(
+        "/{video_id:uuid}/comments",
+        operation_id="listComments",
+        summary="A video's top-level comments, newest first",
+        description=described_by(ListComments),
+        security=OPTIONAL_SECURITY,
+        responses=problems(401, 404),
+    )
+    async def list_comments(
+        self,
+        video_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        list_comments: SkipValidation[ListComments],
+        cursors: SkipValidation[CursorCodec],
+        limit: Limit = 20,
+        cursor: Cursor = None,
+    ) -> CommentPageOut:
+        page = await list_comments.execute(
+            CommentListQuery(
+                target_id=video_id,
+                limit=limit,
+                after=cursors.decode(cursor, VideoKeyShape) if cursor else None,
+                viewer_id=viewer_id(viewer),
+            )
+        )
+        return CommentPageOut(
+            items=[comment_out(v) for v in page.items],
+            next_cursor=cursors.encode(page.next_key) if page.next_key else None,
+        )
+
+    @post(
+        "/{video_id:uuid}/comments",
+        operation_id="createComment",
+        status_code=201,
+        summary="Comment on a video, or reply",
+        description=described_by(CreateComment),
+        security=SECURITY,
+        responses=problems(401, 404, 409, 422),
+    )
+    async def create_comment(
+        self,
+        video_id: FromPath[UUID],
+        data: JSONBody[CreateCommentIn],
+        principal: SkipValidation[Principal],
+        create_comment: SkipValidation[CreateComment],
+        idempotency: SkipValidation[IdempotentRequests],
+        idempotency_key: IdempotencyKey = None,
+    ) -> Response[CommentOut]:
+        async def act() -> StoredResponse:
+            view = await create_comment.execute(
+                CreateCommentCommand(
+                    author_id=principal.user_id,
+                    video_id=video_id,
+                    body=data.body,
+                    parent_id=data.parent_id,
+                )
+            )
+            return StoredResponse(201, msgspec.json.encode(comment_out(view)))
+
+        if idempotency_key is None:
+            stored = await act()
+        else:
+            stored = await idempotency.run(
+                f"{principal.user_id}:comment:{video_id}",
+                idempotency_key,
+                fingerprint(msgspec.json.encode(data)),
+                act,
+            )
+        return Response(stored.body, status_code=stored.status_code, media_type="application/json")  # type: ignore[arg-type]

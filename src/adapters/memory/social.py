@@ -1,0 +1,93 @@
+"""In-memory follows, likes and comments (write side)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime
+from uuid import UUID
+
+from adapters.memory.store import MemoryState
+from domain.comments import Comment
+
+
+class MemoryFollowRepository:
+    """Follows keyed by (follower, followee)."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def add(self, follower_id: UUID, followee_id: UUID, now: datetime) -> bool:
+        if (follower_id, followee_id) in self._state.follows:
+            return False
+        self._state.follows[(follower_id, followee_id)] = now
+        return True
+
+    async def remove(self, follower_id: UUID, followee_id: UUID) -> bool:
+        return self._state.follows.pop((follower_id, followee_id), None) is not None
+
+
+class MemoryLikeRepository:
+    """Likes keyed by (user, target)."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def like_video(self, user_id: UUID, video_id: UUID, now: datetime) -> bool:
+        return _add(self._state.video_likes, (user_id, video_id), now)
+
+    async def unlike_video(self, user_id: UUID, video_id: UUID) -> bool:
+        return self._state.video_likes.pop((user_id, video_id), None) is not None
+
+    async def like_comment(self, user_id: UUID, comment_id: UUID, now: datetime) -> bool:
+        return _add(self._state.comment_likes, (user_id, comment_id), now)
+
+    async def unlike_comment(self, user_id: UUID, comment_id: UUID) -> bool:
+        return self._state.comment_likes.pop((user_id, comment_id), None) is not None
+
+
+def _add(table: dict[tuple[UUID, UUID], datetime], key: tuple[UUID, UUID], now: datetime) -> bool:
+    if key in table:
+        return False
+    table[key] = now
+    return True
+
+
+class MemoryCommentRepository:
+    """Comments in a dict."""
+
+    def __init__(self, state: MemoryState) -> None:
+        self._state = state
+
+    async def add(self, comment: Comment) -> None:
+        self._state.comments[comment.id] = comment
+
+    async def get(self, comment_id: UUID) -> Comment | None:
+        return self._state.comments.get(comment_id)
+
+    async def edit(self, comment_id: UUID, body: str, edited_at: datetime) -> None:
+        comment = self._state.comments.get(comment_id)
+        if comment is not None:
+            self._state.comments[comment_id] = dataclasses.replace(
+                comment, body=body, edited_at=edited_at
+            )
+
+    async def delete(self, comment_id: UUID) -> int:
+        if comment_id not in self._state.comments:
+            return 0
+        doomed = {comment_id} | {
+            c.id for c in self._state.comments.values() if c.parent_id == comment_id
+        }
+        for doomed_id in doomed:
+            del self._state.comments[doomed_id]
+        for key in [k for k in self._state.comment_likes if k[1] in doomed]:
+            del self._state.comment_likes[key]
+        return len(doomed)
+
+    async def add_to_counters(self, comment_id: UUID, *, replies: int = 0, likes: int = 0) -> None:
+        comment = self._state.comments.get(comment_id)
+        if comment is not None:
+            self._state.comments[comment_id] = dataclasses.replace(
+                comment,
+                reply_count=comment.reply_count + replies,
+                like_count=comment.like_count + likes,
+            )

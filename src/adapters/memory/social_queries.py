@@ -1,0 +1,165 @@
+"""In-memory read-side queries: follower lists, comments, feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from uuid import UUID
+
+from adapters.memory.store import MemoryStore
+from adapters.memory.videos import MemoryVideoQueries
+from application.ports.social_queries import (
+    CommentKey,
+    CommentView,
+    FollowEntry,
+    FollowKey,
+    RankedVideo,
+    RankKey,
+)
+from application.ports.videos import VideoKey, VideoView
+from domain.comments import Comment
+from domain.ranking import hotness
+
+
+class MemoryFollowQueries:
+    """Follower lists over the in-memory state."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def followers(
+        self, user_id: UUID, *, after: FollowKey | None, limit: int
+    ) -> Sequence[FollowEntry]:
+        async with self._store.lock:
+            pairs = [
+                (when, a) for (a, b), when in self._store.state.follows.items() if b == user_id
+            ]
+            return self._page(pairs, after, limit)
+
+    async def following(
+        self, user_id: UUID, *, after: FollowKey | None, limit: int
+    ) -> Sequence[FollowEntry]:
+        async with self._store.lock:
+            pairs = [
+                (when, b) for (a, b), when in self._store.state.follows.items() if a == user_id
+            ]
+            return self._page(pairs, after, limit)
+
+    async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
+        async with self._store.lock:
+            return {u for u in user_ids if (viewer_id, u) in self._store.state.follows}
+
+    def _page(
+        self, pairs: list[tuple[datetime, UUID]], after: FollowKey | None, limit: int
+    ) -> list[FollowEntry]:
+        ordered = sorted((p for p in pairs if after is None or p < after), reverse=True)[:limit]
+        users = self._store.state.users
+        return [FollowEntry(user=users[user_id], followed_at=when) for when, user_id in ordered]
+
+
+class MemoryCommentQueries:
+    """Comment lists over the in-memory state."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def get_view(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView | None:
+        async with self._store.lock:
+            comment = self._store.state.comments.get(comment_id)
+            return None if comment is None else self._view(comment, viewer_id)
+
+    async def top_level(
+        self, video_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
+    ) -> Sequence[CommentView]:
+        async with self._store.lock:
+            found = [
+                c
+                for c in self._store.state.comments.values()
+                if c.video_id == video_id
+                and c.parent_id is None
+                and (after is None or (c.created_at, c.id) < after)
+            ]
+            found.sort(key=lambda c: (c.created_at, c.id), reverse=True)
+            return [self._view(c, viewer_id) for c in found[:limit]]
+
+    async def replies(
+        self, comment_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
+    ) -> Sequence[CommentView]:
+        async with self._store.lock:
+            found = [
+                c
+                for c in self._store.state.comments.values()
+                if c.parent_id == comment_id and (after is None or (c.created_at, c.id) > after)
+            ]
+            found.sort(key=lambda c: (c.created_at, c.id))
+            return [self._view(c, viewer_id) for c in found[:limit]]
+
+    def _view(self, comment: Comment, viewer_id: UUID | None) -> CommentView:
+        state = self._store.state
+        liked = None if viewer_id is None else (viewer_id, comment.id) in state.comment_likes
+        return CommentView(
+            comment=comment, author=state.users[comment.author_id], liked_by_me=liked
+        )
+
+
+class MemoryFeedQueries:
+    """The feeds over the in-memory state."""
+
+    def __init__(self, store: MemoryStore, videos: MemoryVideoQueries) -> None:
+        self._store = store
+        self._videos = videos
+
+    async def following(
+        self, viewer_id: UUID, *, after: VideoKey | None, limit: int
+    ) -> Sequence[VideoView]:
+        async with self._store.lock:
+            state = self._store.state
+            followed = {b for (a, b) in state.follows if a == viewer_id}
+            found = [
+                v
+                for v in state.videos.values()
+                if v.is_published
+                and v.owner_id in followed
+                and (after is None or (v.published_at, v.id) < after)
+            ]
+            found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
+            return [self._videos.view_of(v, viewer_id) for v in found[:limit]]
+
+    async def ranked(
+        self,
+        viewer_id: UUID | None,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        after: RankKey | None,
+        limit: int,
+    ) -> Sequence[RankedVideo]:
+        async with self._store.lock:
+            scored = []
+            for video in self._store.state.videos.values():
+                published = video.published_at
+                if not video.is_published or published is None or not since < published <= snapshot:
+                    continue
+                key = (hotness(video.engagement_points, published, snapshot), video.id)
+                if after is None or key < after:
+                    scored.append((key, video))
+            scored.sort(key=lambda item: item[0], reverse=True)
+            return [
+                RankedVideo(view=self._videos.view_of(video, viewer_id), score=key[0])
+                for key, video in scored[:limit]
+            ]
+
+    async def older(
+        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+    ) -> Sequence[VideoView]:
+        async with self._store.lock:
+            found = [
+                v
+                for v in self._store.state.videos.values()
+                if v.is_published
+                and v.published_at is not None
+                and v.published_at <= until
+                and (after is None or (v.published_at, v.id) < after)
+            ]
+            found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
+            return [self._videos.view_of(v, viewer_id) for v in found[:limit]]

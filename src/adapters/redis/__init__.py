@@ -1,0 +1,1 @@
+"""Redis adapters: state shared by every app instance (view de-duplication, login lock-out)."""

@@ -1,0 +1,1 @@
+"""Use cases of follows, likes, comments, views and feeds."""

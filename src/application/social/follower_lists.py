@@ -1,0 +1,54 @@
+"""Who follows an account, and whom it follows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from application.pagination import Page, page_from
+from application.ports.social_queries import FollowEntry, FollowKey, FollowQueries
+from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.errors import NotFound
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FollowListQuery:
+    user_id: UUID
+    limit: int
+    after: FollowKey | None = None
+
+
+class ListFollowers:
+    """The accounts following a user, most recent follow first."""
+
+    def __init__(self, uow: UnitOfWorkFactory, queries: FollowQueries) -> None:
+        self._uow = uow
+        self._queries = queries
+
+    async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
+        await _require_user(self._uow, query.user_id)
+        rows = await self._queries.followers(
+            query.user_id, after=query.after, limit=query.limit + 1
+        )
+        return page_from(rows, query.limit, key_of=lambda e: (e.followed_at, e.user.id))
+
+
+class ListFollowing:
+    """The accounts a user follows, most recent follow first."""
+
+    def __init__(self, uow: UnitOfWorkFactory, queries: FollowQueries) -> None:
+        self._uow = uow
+        self._queries = queries
+
+    async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
+        await _require_user(self._uow, query.user_id)
+        rows = await self._queries.following(
+            query.user_id, after=query.after, limit=query.limit + 1
+        )
+        return page_from(rows, query.limit, key_of=lambda e: (e.followed_at, e.user.id))
+
+
+async def _require_user(uow_factory: UnitOfWorkFactory, user_id: UUID) -> None:
+    async with uow_factory() as uow:
+        if await uow.users.get(user_id) is None:
+            raise NotFound("No such user.")

@@ -1,0 +1,88 @@
+"""Structs of follows, likes, comments and feeds."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+import msgspec
+from msgspec import Meta
+
+from application.ports.social_queries import CommentView
+from domain.comments import BODY_MAX
+from entrypoints.http.schemas.common import Id, Timestamp, optional_timestamp, timestamp
+from entrypoints.http.schemas.users import UserSummaryOut, summary_out
+
+Body = Annotated[str, Meta(min_length=1, max_length=BODY_MAX, description="1..1000 characters.")]
+
+
+class FollowStateOut(msgspec.Struct, rename="camel"):
+    """Whether you now follow the account, and its follower count."""
+
+    following: bool
+    follower_count: int
+
+
+class LikeStateOut(msgspec.Struct, rename="camel"):
+    """Whether you now like it, and its like count."""
+
+    liked: bool
+    like_count: int
+
+
+class UserSummaryPageOut(msgspec.Struct, rename="camel"):
+    """A page of accounts; pass `nextCursor` as `cursor` for the next one (null: last page)."""
+
+    items: list[UserSummaryOut]
+    next_cursor: str | None
+
+
+class CommentOut(msgspec.Struct, rename="camel"):
+    """A comment; `parentId` is its top-level comment for a reply. `likedByMe` is null when anonymous."""
+
+    id: Id
+    video_id: Id
+    parent_id: Id | None
+    author: UserSummaryOut
+    body: str
+    reply_count: int
+    like_count: int
+    liked_by_me: bool | None
+    created_at: Timestamp
+    edited_at: Timestamp | None
+
+
+class CommentPageOut(msgspec.Struct, rename="camel"):
+    """A page of comments; pass `nextCursor` as `cursor` for the next one (null: last page)."""
+
+    items: list[CommentOut]
+    next_cursor: str | None
+
+
+class CreateCommentIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """A comment, or (with `parentId`) a reply."""
+
+    body: Body
+    parent_id: UUID | None = None
+
+
+class EditCommentIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """The new body."""
+
+    body: Body
+
+
+def comment_out(view: CommentView) -> CommentOut:
+    comment = view.comment
+    return CommentOut(
+        id=str(comment.id),
+        video_id=str(comment.video_id),
+        parent_id=str(comment.parent_id) if comment.parent_id else None,
+        author=summary_out(view.author),
+        body=comment.body,
+        reply_count=comment.reply_count,
+        like_count=comment.like_count,
+        liked_by_me=view.liked_by_me,
+        created_at=timestamp(comment.created_at),
+        edited_at=optional_timestamp(comment.edited_at),
+    )

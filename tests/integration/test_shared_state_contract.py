@@ -1,0 +1,104 @@
+"""View de-duplication and login lock-out: the same contract in memory and in Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from redis.asyncio import Redis
+
+from adapters.memory.login_attempts import MemoryLoginAttemptStore
+from adapters.memory.views import MemoryViewDeduplicator
+from adapters.redis.login_attempts import RedisLoginAttemptStore
+from adapters.redis.views import RedisViewDeduplicator
+from adapters.system import SystemClock
+from application.errors import DependencyUnavailable
+from tests.integration.servers import free_port
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def make(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
+    """A factory of (views, attempts) adapters of one backend, on a private key prefix."""
+    client = None
+    if request.param == "redis":
+        client = Redis.from_url(REDIS_URL)
+        try:
+            await client.ping()
+        except Exception as error:
+            await client.aclose()
+            if os.environ.get("CI") == "true":
+                pytest.fail(f"Redis is needed on CI at {REDIS_URL}: {error}")
+            pytest.skip(f"no Redis at {REDIS_URL}: {error}")
+
+    class Make:
+        def views(self) -> Any:
+            if client is None:
+                return MemoryViewDeduplicator(SystemClock())
+            return RedisViewDeduplicator(client, prefix=_prefix())
+
+        def attempts(self, **limits: Any) -> Any:
+            if client is None:
+                return MemoryLoginAttemptStore(SystemClock(), **limits)
+            return RedisLoginAttemptStore(client, SystemClock(), prefix=_prefix(), **limits)
+
+    yield Make()
+    if client is not None:
+        await client.aclose()
+
+
+def _prefix() -> str:
+    return f"clipstream-test:{uuid.uuid4().hex}:"
+
+
+async def test_a_view_counts_once_per_window(make: Any) -> None:
+    views = make.views()
+    assert await views.first_in_window("video-1:user:a", 1)
+    assert not await views.first_in_window("video-1:user:a", 1)
+    assert await views.first_in_window("video-1:user:b", 1)
+    assert await views.first_in_window("video-2:user:a", 1)
+    await asyncio.sleep(1.1)
+    assert await views.first_in_window("video-1:user:a", 1)
+
+
+async def test_concurrent_views_count_once(make: Any) -> None:
+    views = make.views()
+    results = await asyncio.gather(*(views.first_in_window("v:x", 60) for _ in range(20)))
+    assert results.count(True) == 1
+
+
+async def test_lockout_after_max_failures_and_expiry(make: Any) -> None:
+    store = make.attempts(max_failures=3, window=timedelta(seconds=5), lockout=timedelta(seconds=1))
+    assert await store.locked_for("login:ana") == 0
+    assert await store.record_failure("login:ana") == 0
+    assert await store.record_failure("login:ana") == 0
+    assert await store.record_failure("login:ana") == 1
+    assert 0 < await store.locked_for("login:ana") <= 1
+    assert await store.locked_for("login:bob") == 0
+    await asyncio.sleep(1.1)
+    assert await store.locked_for("login:ana") == 0
+    assert await store.record_failure("login:ana") == 0  # the count started again
+
+
+async def test_reset_forgets_failures(make: Any) -> None:
+    store = make.attempts(max_failures=2)
+    await store.record_failure("login:ana")
+    await store.reset("login:ana")
+    assert await store.record_failure("login:ana") == 0
+
+
+async def test_redis_down_is_dependency_unavailable() -> None:
+    client = Redis.from_url(f"redis://127.0.0.1:{free_port()}/0", socket_connect_timeout=1)
+    try:
+        with pytest.raises(DependencyUnavailable):
+            await RedisViewDeduplicator(client).first_in_window("k", 10)
+        with pytest.raises(DependencyUnavailable):
+            await RedisLoginAttemptStore(client, SystemClock()).locked_for("k")
+    finally:
+        await client.aclose()
