@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ class Settings:
     upload_ttl_seconds: int = 24 * 3600
     worker_interval_seconds: int = 60
     in_process_worker: bool = False
+    cors_origins: tuple[str, ...] = ()
 
     @property
     def is_sqlite(self) -> bool:
@@ -97,6 +99,7 @@ class Settings:
             ),
             worker_interval_seconds=read("WORKER_INTERVAL_SECONDS", _int_between(1, 24 * 3600), 60),
             in_process_worker=read("IN_PROCESS_WORKER", _bool, False),
+            cors_origins=read("CORS_ORIGINS", _origins, ()),
         )
         if mode == "production":
             if not secret:
@@ -133,6 +136,14 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        if origin != "*" and not re.fullmatch(r"https?://[^/\s]+", origin):
+            raise ValueError(f"{origin!r} is not an origin like https://app.example.com (or *)")
+    return origins
 
 
 def _bool(raw: str) -> bool:

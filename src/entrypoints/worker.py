@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
+
+import structlog
 
 from entrypoints.container import Container
+from entrypoints.http.observability import UPLOADS
 
-logger = logging.getLogger("clipstream.worker")
+logger = structlog.get_logger("clipstream.worker")
 
 
 async def run_once(container: Container) -> None:
     """One round of every periodic job; a failing job is logged and does not stop the others."""
     use_cases = container.use_cases
+
+    async def expire_uploads() -> int:
+        expired: int = await use_cases.expire_uploads().execute()
+        UPLOADS.labels(outcome="expired").inc(expired)
+        return expired
+
     jobs = {
-        "expire uploads": use_cases.expire_uploads().execute,
+        "expire uploads": expire_uploads,
         "storage deletions": use_cases.storage_cleanup().run,
         "idempotency keys": use_cases.idempotency().purge_expired,
     }
@@ -23,9 +31,9 @@ async def run_once(container: Container) -> None:
         try:
             done = await job()
             if done:
-                logger.info("%s: %s processed", name, done)
+                logger.info("job done", job=name, processed=done)
         except Exception:  # the next round retries; one bad job must not stop the worker
-            logger.exception("%s failed", name)
+            logger.exception("job failed", job=name)
 
 
 async def run_forever(container: Container, interval_seconds: float) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Litestar, Request, Router
 from litestar.config.app import AppConfig
+from litestar.config.cors import CORSConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -17,6 +18,7 @@ from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
+from prometheus_client import REGISTRY
 
 from entrypoints import container as composition
 from entrypoints import worker
@@ -30,6 +32,12 @@ from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.videos import VideosController
 from entrypoints.http.dependencies import app_dependencies
 from entrypoints.http.errors import problem, problem_details_config
+from entrypoints.http.observability import (
+    PoolCollector,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    logging_plugin,
+)
 from entrypoints.http.security import BEARER_AUTH
 
 API_PREFIX = "/api/v1"
@@ -83,6 +91,34 @@ def _openapi_config() -> OpenAPIConfig:
     )
 
 
+def _cors_config(origins: tuple[str, ...]) -> CORSConfig | None:
+    """Browsers on these origins may call the API (CLIPSTREAM_CORS_ORIGINS); none by default."""
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(origins),
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=[
+            "Authorization", "Content-Type", "Idempotency-Key", "X-Request-ID", "Range",
+            "If-None-Match", "If-Range",
+        ],
+        expose_headers=[
+            "ETag", "Retry-After", "X-Request-ID", "Content-Range", "Accept-Ranges",
+            "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", "RateLimit-Policy",
+        ],
+        max_age=600,
+    )  # fmt: skip
+
+
+def _register_pool_metrics(container: Container) -> PoolCollector | None:
+    engine_provider = getattr(container.adapter_set, "engine", None)  # the SQL adapters only
+    if engine_provider is None:
+        return None
+    collector = PoolCollector(engine_provider())
+    REGISTRY.register(collector)
+    return collector
+
+
 def _stores(container: Container) -> StoreRegistry:
     """Rate-limit counters: in Redis when configured (shared by every instance), else in memory."""
     if container.core.settings().redis_url:
@@ -100,6 +136,7 @@ def create_app(container: Container) -> Litestar:
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await composition.start(container)
+        pool_metrics = _register_pool_metrics(container)
         try:
             if settings.in_process_worker:
                 async with worker.in_background(container, settings.worker_interval_seconds):
@@ -107,6 +144,8 @@ def create_app(container: Container) -> Litestar:
             else:
                 yield
         finally:
+            if pool_metrics is not None:
+                REGISTRY.unregister(pool_metrics)
             await composition.stop(container)
 
     api = Router(
@@ -120,23 +159,26 @@ def create_app(container: Container) -> Litestar:
             FeedController,
         ],
     )
-    prometheus = PrometheusConfig(app_name="clipstream", prefix="clipstream", group_path=True)
-    middleware = [prometheus.middleware]
+    prometheus = PrometheusConfig(
+        app_name="clipstream", prefix="clipstream", group_path=True, exclude=["/metrics"]
+    )
+    middleware: list[Any] = [prometheus.middleware]
     if settings.rate_limit_per_minute > 0:
         rate_limit = RateLimitConfig(
             rate_limit=("minute", settings.rate_limit_per_minute),
             exclude=["/health", "/metrics"],
         )
-        middleware.insert(0, rate_limit.middleware)
+        middleware.append(rate_limit.middleware)
 
     def configure(app_config: AppConfig) -> AppConfig:
         app_config.debug = False
         return app_config
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[api, HealthController, PrometheusController],
         dependencies=app_dependencies(container),
-        plugins=[ProblemDetailsPlugin(problem_details_config())],
+        plugins=[ProblemDetailsPlugin(problem_details_config()), logging_plugin()],
+        cors_config=_cors_config(settings.cors_origins),
         middleware=middleware,
         before_request=_require_json,
         lifespan=[lifespan],
@@ -145,6 +187,12 @@ def create_app(container: Container) -> Litestar:
         request_max_body_size=JSON_BODY_LIMIT,
         on_app_init=[configure],
     )
+    # Around Litestar's whole handler (not per route): routing errors and CORS preflights get a
+    # request id, an access-log line and the security headers too.
+    app.asgi_handler = RequestContextMiddleware(
+        SecurityHeadersMiddleware(app.asgi_handler, hsts=settings.env == "production")
+    )
+    return app
 
 
 def create_default_app() -> Litestar:

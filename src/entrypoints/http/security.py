@@ -34,7 +34,7 @@ async def provide_principal(
     token = _bearer_token(request)
     if token is None:
         raise InvalidToken("This endpoint needs an access token: 'Authorization: Bearer <token>'.")
-    return await authenticate.execute(token)
+    return _remember(request, await authenticate.execute(token))
 
 
 async def provide_viewer(
@@ -43,4 +43,10 @@ async def provide_viewer(
 ) -> Principal | None:
     """The caller if a token was sent (401 if that token is invalid), else None (anonymous)."""
     token = _bearer_token(request)
-    return None if token is None else await authenticate.execute(token)
+    return None if token is None else _remember(request, await authenticate.execute(token))
+
+
+def _remember(request: Request[Any, Any, Any], principal: Principal) -> Principal:
+    """Note the caller on the request, for the access log."""
+    request.scope.setdefault("state", {})["user_id"] = principal.user_id
+    return principal

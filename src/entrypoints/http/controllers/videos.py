@@ -30,6 +30,7 @@ from application.videos.stream_video import StreamVideo, StreamVideoQuery
 from application.videos.update_video import UpdateVideo, UpdateVideoCommand
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.errors import problem
+from entrypoints.http.observability import UPLOADS
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.ranges import UnsatisfiableRange, parse_range
 from entrypoints.http.schemas.problems import described_by, problems
@@ -134,6 +135,7 @@ class VideosController(Controller):
         view = await complete_upload.execute(
             CompleteUploadCommand(owner_id=principal.user_id, video_id=video_id, parts=parts)
         )
+        UPLOADS.labels(outcome=view.video.status.value).inc()
         return video_out(view, base_url)
 
     @get(
