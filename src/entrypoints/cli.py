@@ -1,4 +1,4 @@
-"""The `clipstream` command line: serve, migrate, worker."""
+"""The `clipstream` command line: serve, migrate, seed, worker."""
 
 from __future__ import annotations
 
@@ -71,6 +71,20 @@ def _positive(raw: str) -> int:
     return value
 
 
+def _non_negative(raw: str) -> int:
+    value = int(raw)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _non_negative_float(raw: str) -> float:
+    value = float(raw)
+    if not 0 <= value <= 1000:
+        raise argparse.ArgumentTypeError("must be between 0 and 1000")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clipstream", description="Clipstream backend.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -84,6 +98,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not run background work in-process (run `clipstream worker` separately)",
     )
     commands.add_parser("migrate", help="upgrade the database schema to the newest revision")
+    seed = commands.add_parser(
+        "seed",
+        help="fill an empty database and the storage with realistic demo data",
+        description="Realistic demo data: users (one demo password), videos with playable bytes, "
+        "follows, likes, comments and replies, views. Counts are totals. On SQLite the database "
+        "is migrated first; PostgreSQL needs `clipstream migrate` first.",
+    )
+    seed.add_argument("--users", type=_positive, default=200, help="users (default 200)")
+    seed.add_argument(
+        "--videos-per-user",
+        type=_non_negative_float,
+        default=3.0,
+        help="average videos per user (default 3)",
+    )
+    seed.add_argument(
+        "--likes", type=_non_negative, default=5000, help="video likes (default 5000)"
+    )
+    seed.add_argument(
+        "--comments", type=_non_negative, default=1500, help="comments and replies (default 1500)"
+    )
+    seed.add_argument("--follows", type=_non_negative, default=1500, help="follows (default 1500)")
+    seed.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    seed.add_argument(
+        "--password", default="password123", help="every demo user's password (default password123)"
+    )
+    seed.add_argument(
+        "--append",
+        action="store_true",
+        help="add to a database that already has users (usernames get a random run tag)",
+    )
     commands.add_parser(
         "worker", help="run background work: expire abandoned uploads, retry storage deletions"
     )
@@ -116,6 +160,26 @@ def _worker() -> None:
     asyncio.run(main())
 
 
+def _seed(args: argparse.Namespace) -> None:
+    settings = _load_settings()
+    from entrypoints.seed import SeedError, SeedOptions, run_seed
+
+    options = SeedOptions(
+        users=args.users,
+        videos_per_user=args.videos_per_user,
+        likes=args.likes,
+        comments=args.comments,
+        follows=args.follows,
+        seed=args.seed,
+        password=args.password,
+        append=args.append,
+    )
+    try:
+        asyncio.run(run_seed(settings, options))
+    except SeedError as error:
+        sys.exit(f"clipstream seed: {error}")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     args = build_parser().parse_args(argv)
@@ -123,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         _serve(args)
     elif args.command == "worker":
         _worker()
+    elif args.command == "seed":
+        _seed(args)
     elif args.command == "migrate":
         settings = _load_settings()
         _migrate(settings)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import errno
 import hashlib
 import hmac
 import json
@@ -491,6 +492,63 @@ async def test_the_probe_answers(subject: Subject) -> None:
     await probe.check()
 
 
+async def test_put_stores_bytes_and_replaces_the_object(subject: Subject) -> None:
+    data = _random_bytes(70_001, seed=13)
+    key = "videos/0008/source"
+    assert await subject.storage.stat(key) is None
+
+    await subject.storage.put(key, data, content_type="video/mp4")
+
+    stored = await subject.storage.stat(key)
+    assert stored is not None
+    assert stored.size_bytes == len(data)
+    assert await subject.read(key, 0, len(data) - 1) == data
+    await subject.storage.put(key, b"shorter", content_type="video/mp4")
+    assert await subject.storage.read_head(key, 100) == b"shorter"
+
+
+async def test_copy_is_an_independent_object(subject: Subject) -> None:
+    data = _random_bytes(80_000, seed=17)
+    await subject.storage.put("seed/sample.mp4", data, content_type="video/mp4")
+
+    await subject.storage.copy("seed/sample.mp4", "videos/a/source")
+    await subject.storage.copy("seed/sample.mp4", "videos/b/source")
+
+    for key in ("seed/sample.mp4", "videos/a/source", "videos/b/source"):
+        stored = await subject.storage.stat(key)
+        assert stored is not None, key
+        assert stored.size_bytes == len(data)
+        assert await subject.read(key, 0, len(data) - 1) == data, key
+    # Changing or deleting either side leaves the other as it was.
+    await subject.storage.put("seed/sample.mp4", b"replaced", content_type="video/mp4")
+    await subject.upload("videos/b/source", b"uploaded over the copy")
+    await subject.storage.delete("videos/a/source")
+    assert await subject.storage.stat("videos/a/source") is None
+    assert await subject.storage.read_head("seed/sample.mp4", 100) == b"replaced"
+    assert await subject.storage.read_head("videos/b/source", 100) == b"uploaded over the copy"
+
+
+async def test_copy_replaces_the_target(subject: Subject) -> None:
+    await subject.storage.put("v/source", b"new bytes", content_type="video/mp4")
+    await subject.storage.put("v/target", b"old bytes, longer", content_type="video/mp4")
+
+    await subject.storage.copy("v/source", "v/target")
+    await subject.storage.copy("v/source", "v/target")  # again: same result
+    await subject.storage.copy("v/source", "v/source")  # onto itself: unchanged
+
+    for key in ("v/source", "v/target"):
+        stored = await subject.storage.stat(key)
+        assert stored is not None
+        assert stored.size_bytes == len(b"new bytes")
+        assert await subject.storage.read_head(key, 100) == b"new bytes"
+
+
+async def test_copy_of_a_missing_object_fails(subject: Subject) -> None:
+    with pytest.raises(StorageError):
+        await subject.storage.copy("videos/none/source", "videos/copy/source")
+    assert await subject.storage.stat("videos/copy/source") is None
+
+
 # Uploads through this API (memory and local files) -------------------------------------------
 
 
@@ -691,6 +749,55 @@ async def test_files_probe_fails_without_a_writable_root(files: FileSystemObject
         await StorageProbe(files).check()
 
 
+async def test_files_copy_is_a_hard_link(files: FileSystemObjectStorage) -> None:
+    await files.put("seed/sample.mp4", b"sample bytes", content_type="video/mp4")
+
+    await files.copy("seed/sample.mp4", "videos/1/source")
+    await files.copy("seed/sample.mp4", "videos/1/source")  # already the same file
+
+    source, copy = files.root / "seed" / "sample.mp4", files.root / "videos" / "1" / "source"
+    assert copy.stat().st_ino == source.stat().st_ino
+    assert source.stat().st_nlink == 2
+    assert [path.relative_to(files.root).as_posix() for path in _files_under(files.root)] == [
+        "seed/sample.mp4",
+        "videos/1/source",
+    ]
+
+
+async def test_files_copy_falls_back_to_a_file_copy(
+    files: FileSystemObjectStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    await files.put("seed/sample.mp4", b"sample bytes", content_type="video/mp4")
+    monkeypatch.setattr(os, "link", refuse)
+
+    await files.copy("seed/sample.mp4", "videos/1/source")
+
+    source, copy = files.root / "seed" / "sample.mp4", files.root / "videos" / "1" / "source"
+    assert copy.read_bytes() == b"sample bytes"
+    assert copy.stat().st_ino != source.stat().st_ino
+    assert [path.relative_to(files.root).as_posix() for path in _files_under(files.root)] == [
+        "seed/sample.mp4",
+        "videos/1/source",
+    ]
+
+
+@pytest.mark.parametrize("key", ["../escape.mp4", "/etc/passwd", "a//b", "", ".multipart/x"])
+async def test_files_put_and_copy_refuse_keys_outside_the_root(
+    files: FileSystemObjectStorage, tmp_path: Path, key: str
+) -> None:
+    await files.put("ok/source", b"data", content_type="video/mp4")
+    with pytest.raises(StorageError):
+        await files.put(key, b"data", content_type="video/mp4")
+    with pytest.raises(StorageError):
+        await files.copy("ok/source", key)
+    with pytest.raises(StorageError):
+        await files.copy(key, "ok/copy")
+    assert _files_under(tmp_path) == [files.root / "ok" / "source"]
+
+
 # S3 -------------------------------------------------------------------------------------------
 
 
@@ -813,6 +920,39 @@ async def test_s3_5xx_is_a_dependency_outage(failing_endpoint: str, aws_environm
             storage.read_head("v/a.mp4", 10),
             storage.delete("v/a.mp4"),
             storage.complete_upload("v/a.mp4", "id", [CompletedPart(1, '"etag"')]),
+            return_exceptions=True,
+        )
+    finally:
+        await storage.close()
+    for result in results:
+        assert isinstance(result, DependencyUnavailable), repr(result)
+
+
+async def test_s3_put_and_copy_keep_the_content_type_under_the_prefix(
+    moto_storage: S3ObjectStorage, moto_location: S3Location
+) -> None:
+    await moto_storage.put("seed/sample.mp4", b"sample", content_type="video/webm")
+    await moto_storage.copy("seed/sample.mp4", "videos/1/source")
+
+    client, bucket, prefix = moto_location.client, moto_location.bucket, moto_location.prefix
+    listed = client.list_objects_v2(Bucket=bucket).get("Contents", [])
+    assert sorted(item["Key"] for item in listed) == [
+        f"{prefix}/seed/sample.mp4",
+        f"{prefix}/videos/1/source",
+    ]
+    head = client.head_object(Bucket=bucket, Key=f"{prefix}/videos/1/source")
+    assert head["ContentType"] == "video/webm"
+    assert head["ContentLength"] == len(b"sample")
+
+
+async def test_s3_put_and_copy_translate_outages(aws_environment: None) -> None:
+    storage = S3ObjectStorage(
+        "clipstream-down", endpoint_url=f"http://127.0.0.1:{_free_port()}", region_name=REGION
+    )
+    try:
+        results = await asyncio.gather(
+            storage.put("v/a.mp4", b"data", content_type="video/mp4"),
+            storage.copy("v/a.mp4", "v/b.mp4"),
             return_exceptions=True,
         )
     finally:

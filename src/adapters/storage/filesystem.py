@@ -4,6 +4,10 @@ Objects live at `root/<key>`; the parts of a multipart upload under `root/.multi
 Every write goes to a hidden temporary file beside its destination and is renamed into place only
 when complete, so readers never see half an object. Keys may not contain hidden (dot) segments, so
 they never meet these internals, nor anything outside `root`.
+
+Since no write ever changes a file in place, a copy can be a hard link to the same file (a plain
+file copy where the filesystem refuses links): replacing or deleting either key leaves the other
+intact.
 """
 
 from __future__ import annotations
@@ -209,6 +213,18 @@ class FileSystemObjectStorage:
     async def delete(self, key: str) -> None:
         await _io(self._delete, self._path(key))
 
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        temp = await _io(_TempFile, self._path(key), create_parents=True)
+        try:
+            await _io(temp.write, [data])
+            await _io(temp.commit)
+        except BaseException:
+            await asyncio.to_thread(temp.discard)
+            raise
+
+    async def copy(self, source_key: str, target_key: str) -> None:
+        await _io(self._copy, self._path(source_key), self._path(target_key))
+
     async def receive(
         self,
         key: str,
@@ -346,6 +362,48 @@ class FileSystemObjectStorage:
         return StoredObject(
             size_bytes=info.st_size, etag=f'"{info.st_size:x}-{info.st_mtime_ns:x}"'
         )
+
+    @classmethod
+    def _copy(cls, source: Path, target: Path) -> None:
+        if cls._stat(source) is None:
+            raise StorageError("There is no such object.")
+        if source == target:
+            return
+        try:
+            cls._link(source, target)
+        except FileNotFoundError:
+            if cls._stat(source) is None:  # deleted meanwhile
+                raise StorageError("There is no such object.") from None
+            raise
+        except OSError:  # no hard links here (another device, FAT, a link limit...): copy
+            temp = _TempFile(target, create_parents=True)
+            try:
+                temp.append_file(source)
+                temp.commit()
+            except BaseException:
+                temp.discard()
+                raise
+
+    @staticmethod
+    def _link(source: Path, target: Path) -> None:
+        """Hard-link `source` to a hidden name beside `target`, then rename it into place."""
+        attempts = 3
+        while True:
+            attempts -= 1
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temp = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
+            try:
+                os.link(source, temp)
+                break
+            except FileNotFoundError:
+                # A concurrent `delete` pruned the (then empty) directory in between: make it again.
+                if attempts <= 0 or not source.exists():
+                    raise
+        try:
+            os.replace(temp, target)
+        finally:
+            # A rename between two links of one file does nothing and leaves `temp` behind.
+            temp.unlink(missing_ok=True)
 
     def _delete(self, path: Path) -> None:
         try:

@@ -107,6 +107,12 @@ class MemoryObjectStorage:
     async def delete(self, key: str) -> None:
         self._objects.pop(key, None)
 
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        self._objects[key] = bytes(data)
+
+    async def copy(self, source_key: str, target_key: str) -> None:
+        self._objects[target_key] = self._object(source_key)  # bytes are immutable: shared
+
     async def receive(
         self,
         key: str,

@@ -267,6 +267,30 @@ class S3ObjectStorage:
             "delete_object", self._client.delete_object, Bucket=self._bucket, Key=self._key(key)
         )
 
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        await _in_thread(
+            "put_object",
+            self._client.put_object,
+            Bucket=self._bucket,
+            Key=self._key(key),
+            Body=data,
+            ContentType=content_type,
+        )
+
+    async def copy(self, source_key: str, target_key: str) -> None:
+        """A server-side copy (`CopyObject`: no bytes travel through this process; up to 5 GB)."""
+        if source_key == target_key:  # S3 refuses to copy an object onto itself unchanged
+            if await self.stat(source_key) is None:
+                raise StorageError("There is no such object.")
+            return
+        await _in_thread(
+            "copy_object",
+            self._client.copy_object,
+            Bucket=self._bucket,
+            Key=self._key(target_key),
+            CopySource={"Bucket": self._bucket, "Key": self._key(source_key)},
+        )
+
     async def receive(
         self,
         key: str,

@@ -112,6 +112,14 @@ class ObjectStorage(Protocol):
         """Delete an object (idempotent: a missing object is not an error)."""
         ...
 
+    async def put(self, key: str, data: bytes, *, content_type: str) -> None:
+        """Store small bytes directly (server-side use: seeding, tests)."""
+        ...
+
+    async def copy(self, source_key: str, target_key: str) -> None:
+        """Store a copy of an object under another key; cheap where the storage allows."""
+        ...
+
     async def receive(
         self,
         key: str,
