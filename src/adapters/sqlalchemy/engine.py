@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import math
+import os
+import socket
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
+import psycopg
+from psycopg.abc import PQGen
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
@@ -12,8 +20,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 POOL_TIMEOUT_SECONDS = 5.0
-CONNECT_TIMEOUT_SECONDS = 5
+CONNECT_TIMEOUT_SECONDS = 3
+# How much longer than the statement timeout the client waits for an answer before it gives up on
+# the connection: the server's own timeout normally fires first and keeps the connection usable.
+ANSWER_GRACE_SECONDS = 1.0
 SQLITE_BUSY_TIMEOUT_MS = 5000
+
+logger = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 def create_engine(
@@ -22,7 +36,10 @@ def create_engine(
     """An `AsyncEngine` for a `postgresql+psycopg://` or `sqlite+aiosqlite:///` URL.
 
     PostgreSQL: a pre-pinged pool of `pool_size` (+ as many overflow) connections, a server-side
-    statement timeout, a connect timeout, and UTC as the session time zone.
+    statement timeout, a connect timeout, and UTC as the session time zone. A server that stops
+    answering (frozen, or cut off without the connection being reset) cannot hang a caller: an
+    operation with no answer `ANSWER_GRACE_SECONDS` past the statement timeout closes its
+    connection, which fails like a lost connection (an outage) and is discarded by the pool.
 
     SQLite: the file's directory is created if missing; every connection enforces foreign keys,
     uses WAL and waits up to 5 s for a lock; transactions start with `BEGIN IMMEDIATE`, so that
@@ -31,16 +48,20 @@ def create_engine(
     parsed = make_url(url)
     backend = (parsed.get_backend_name(), parsed.get_driver_name())
     if backend == ("postgresql", "psycopg"):
+        answer_deadline = (
+            statement_timeout_ms / 1000 + ANSWER_GRACE_SECONDS if statement_timeout_ms > 0 else None
+        )
         return create_async_engine(
             url,
+            async_creator=_postgres_connector(
+                parsed.set(drivername="postgresql").render_as_string(hide_password=False),
+                options=f"-c statement_timeout={int(statement_timeout_ms)} -c timezone=UTC",
+                answer_deadline=answer_deadline,
+            ),
             pool_pre_ping=True,
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=POOL_TIMEOUT_SECONDS,
-            connect_args={
-                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-                "options": f"-c statement_timeout={int(statement_timeout_ms)} -c timezone=UTC",
-            },
         )
     if backend == ("sqlite", "aiosqlite"):
         ensure_sqlite_directory(url)
@@ -53,6 +74,57 @@ def create_engine(
     raise ValueError(
         f"unsupported database URL {url!r}: use postgresql+psycopg or sqlite+aiosqlite"
     )
+
+
+class _WatchedConnection(psycopg.AsyncConnection[Any]):
+    """A psycopg connection that gives up on a server that does not answer.
+
+    Every exchange with the server (statement, COMMIT, ROLLBACK, the pool's ping) goes through
+    `wait`. One still waiting after `answer_deadline` seconds has the connection's socket shut down:
+    the exchange then fails at once as a lost connection. (Cancelling the waiting task instead
+    would make psycopg send a cancel request and wait for the server, which does not answer.)
+    """
+
+    answer_deadline: float | None = None
+
+    async def wait(self, gen: PQGen[_T], *args: Any, **kwargs: Any) -> _T:
+        if self.answer_deadline is None:
+            return await super().wait(gen, *args, **kwargs)
+        timer = asyncio.get_running_loop().call_later(self.answer_deadline, self._give_up)
+        try:
+            return await super().wait(gen, *args, **kwargs)
+        finally:
+            timer.cancel()
+
+    def _give_up(self) -> None:
+        logger.warning(
+            "the database did not answer within %.1f s: closing the connection",
+            self.answer_deadline,
+        )
+        try:
+            fd = self.pgconn.socket
+        except psycopg.Error:  # already closed
+            return
+        try:
+            # A duplicate of the descriptor: shutting it down ends the connection for both, while
+            # the original stays open until psycopg closes it (so the number is never reused early).
+            with socket.socket(fileno=os.dup(fd)) as sock:
+                sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _postgres_connector(
+    conninfo: str, *, options: str, answer_deadline: float | None
+) -> Callable[[], Coroutine[Any, Any, psycopg.AsyncConnection[Any]]]:
+    async def connect() -> psycopg.AsyncConnection[Any]:
+        connection = await _WatchedConnection.connect(
+            conninfo, connect_timeout=CONNECT_TIMEOUT_SECONDS, options=options
+        )
+        connection.answer_deadline = answer_deadline
+        return connection
+
+    return connect
 
 
 def ensure_sqlite_directory(url: str) -> None:

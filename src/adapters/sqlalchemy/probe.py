@@ -2,18 +2,44 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 
 class DatabaseProbe:
-    """Answers when the database runs `SELECT 1`; raises otherwise."""
+    """Answers when the database runs `SELECT 1`; raises otherwise.
+
+    At most one `SELECT 1` runs at a time: a check made while one is under way waits for that one.
+    A caller that stops waiting (the readiness check's time limit) does not interrupt the query,
+    which ends by itself within the engine's time limits: cancelling a query on a database that does
+    not answer would hold the caller until the driver gives up on the cancellation too.
+    """
 
     name = "database"
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
+        self._running: asyncio.Future[None] | None = None
 
     async def check(self) -> None:
+        running = self._running
+        if (
+            running is None
+            or running.done()
+            or running.get_loop() is not asyncio.get_running_loop()
+        ):
+            running = self._running = asyncio.ensure_future(self._select_one())
+            running.add_done_callback(_retrieve)
+        await asyncio.shield(running)
+
+    async def _select_one(self) -> None:
         async with self._engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
+
+
+def _retrieve(future: asyncio.Future[None]) -> None:
+    """Mark the outcome as seen, so that a failure nobody waited for is not logged as lost."""
+    if not future.cancelled():
+        future.exception()

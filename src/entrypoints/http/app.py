@@ -11,10 +11,9 @@ from litestar.config.app import AppConfig
 from litestar.config.cors import CORSConfig
 from litestar.middleware.rate_limit import RateLimitConfig
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
-from litestar.plugins.prometheus import PrometheusConfig, PrometheusController
+from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.memory import MemoryStore
 from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
@@ -27,10 +26,12 @@ from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.metrics import MetricsController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.videos import VideosController
 from entrypoints.http.dependencies import app_dependencies
+from entrypoints.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from entrypoints.http.errors import problem, problem_details_config
 from entrypoints.http.observability import (
     PoolCollector,
@@ -38,6 +39,7 @@ from entrypoints.http.observability import (
     SecurityHeadersMiddleware,
     logging_plugin,
 )
+from entrypoints.http.schemas.openapi import StrictStructSchemaPlugin
 from entrypoints.http.security import BEARER_AUTH
 
 API_PREFIX = "/api/v1"
@@ -73,8 +75,8 @@ def _openapi_config() -> OpenAPIConfig:
         title="Clipstream API",
         version="1.0.0",
         description=_DESCRIPTION.strip(),
-        path="/schema",
-        render_plugins=[SwaggerRenderPlugin()],
+        path=DOCS_PATH,
+        render_plugins=[swagger_ui()],
         components=Components(
             security_schemes={
                 BEARER_AUTH: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
@@ -175,9 +177,13 @@ def create_app(container: Container) -> Litestar:
         return app_config
 
     app = Litestar(
-        route_handlers=[api, HealthController, PrometheusController],
+        route_handlers=[api, HealthController, MetricsController, swagger_ui_assets()],
         dependencies=app_dependencies(container),
-        plugins=[ProblemDetailsPlugin(problem_details_config()), logging_plugin()],
+        plugins=[
+            ProblemDetailsPlugin(problem_details_config()),
+            logging_plugin(),
+            StrictStructSchemaPlugin(),
+        ],
         cors_config=_cors_config(settings.cors_origins),
         middleware=middleware,
         before_request=_require_json,

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
+import msgspec
 from litestar.exceptions import (
     HTTPException,
     NotAuthorizedException,
@@ -124,9 +125,32 @@ def _from_rate_limit(exc: TooManyRequestsException) -> ProblemDetailsException:
     return problem(429, "Too many requests; slow down.", slug="rate-limited", headers=headers)
 
 
+def _misreported_body_error(exc: HTTPException) -> ProblemDetailsException | None:
+    """The 422 of an invalid body field that Litestar reports as a 500.
+
+    Litestar's signature model drops `data.` from a body error's key and then takes a key that is
+    also a dependency's name for an error of that dependency, that is, a server error: an empty
+    `login` in POST /auth/login (the `login` use case is a dependency) answered 500. The validation
+    error it wraps still says where the body broke.
+    """
+    cause = exc.__cause__
+    if exc.status_code != 500 or not isinstance(cause, msgspec.ValidationError):
+        return None
+    message = str(cause)
+    match = _PATH_RE.search(message)
+    path = match.group(1) if match else ""
+    if path != "data" and not path.startswith("data."):
+        return None
+    field = path.removeprefix("data").lstrip(".") or "body"
+    error = FieldError(field, message.split(" - ", 1)[0])
+    return problem(422, "The request body is invalid.", slug="validation-failed", errors=[error])
+
+
 def _from_http(exc: HTTPException) -> ProblemDetailsException:
     if isinstance(exc, ProblemDetailsException):
         return exc
+    if (body_error := _misreported_body_error(exc)) is not None:
+        return body_error
     headers = dict(exc.headers or {})
     if isinstance(exc, NotAuthorizedException):
         headers.update(BEARER_CHALLENGE)

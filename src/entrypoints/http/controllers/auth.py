@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from litestar import Controller, post, put
+from litestar import post, put
 from litestar.params import JSONBody, SkipValidation
 
 from application.auth.change_password import ChangePassword, ChangePasswordCommand
@@ -12,6 +12,7 @@ from application.auth.logout_all import LogoutAll, LogoutAllCommand
 from application.auth.refresh import RefreshCommand, RefreshTokens
 from application.auth.register import Register, RegisterCommand
 from application.auth.results import Principal
+from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.schemas.auth import (
     ChangePasswordIn,
     LoginIn,
@@ -24,7 +25,7 @@ from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.security import SECURITY
 
 
-class AuthController(Controller):
+class AuthController(ApiController):
     """Accounts and sessions."""
 
     path = "/auth"

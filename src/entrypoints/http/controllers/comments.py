@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch, put
+from litestar import delete, get, patch, put
 from litestar.params import FromPath, JSONBody, SkipValidation
 
 from application.auth.results import Principal
@@ -13,6 +13,7 @@ from application.social.delete_comment import DeleteComment, DeleteCommentComman
 from application.social.edit_comment import EditComment, EditCommentCommand
 from application.social.like_comment import LikeComment, LikeCommentCommand, UnlikeComment
 from application.social.read_comments import CommentListQuery, GetComment, ListReplies
+from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.schemas.problems import described_by, problems
@@ -26,7 +27,7 @@ from entrypoints.http.schemas.social import (
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
 
-class CommentsController(Controller):
+class CommentsController(ApiController):
     """Comments and replies."""
 
     path = "/comments"

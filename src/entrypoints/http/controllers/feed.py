@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from litestar import Controller, get
+from litestar import get
 from litestar.params import SkipValidation
 
 from application.auth.results import Principal
@@ -17,6 +17,7 @@ from application.social.feeds import (
     ForYouPosition,
     ForYouQuery,
 )
+from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.schemas.problems import described_by, problems
@@ -26,7 +27,7 @@ from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 ForYouCursor = tuple[datetime, int, float | None, datetime | None, UUID | None]
 
 
-class FeedController(Controller):
+class FeedController(ApiController):
     """The For You and Following feeds."""
 
     path = "/feed"

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, put
+from litestar import Request, Response, put
 from litestar.params import FromPath, SkipValidation
 
 from application.videos.receive_upload import ReceiveUpload, ReceiveUploadCommand
+from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.videos import UploadReceivedOut
 
 
-class UploadsController(Controller):
+class UploadsController(ApiController):
     """Signed upload URLs (local storage): the client PUTs the raw bytes."""
 
     path = "/uploads"

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from litestar import Controller, delete, get, patch, put
+from litestar import delete, get, patch, put
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter, SkipValidation
 from msgspec import UNSET
 
@@ -21,6 +21,7 @@ from application.users.search_users import SearchUsers, SearchUsersQuery
 from application.users.update_profile import UpdateProfile, UpdateProfileCommand
 from application.videos.list_user_videos import ListUserVideos, ListUserVideosQuery
 from domain.values import USERNAME_MAX
+from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.schemas.problems import described_by, problems
@@ -39,7 +40,7 @@ from entrypoints.http.schemas.videos import VideoPageOut, video_out
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
 
-class UsersController(Controller):
+class UsersController(ApiController):
     """Accounts and profiles."""
 
     path = "/users"

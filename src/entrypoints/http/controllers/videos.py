@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Controller, Request, Response, delete, get, patch, post, put
+from litestar import Request, Response, delete, get, patch, post, put
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter, SkipValidation
 from litestar.response import Redirect, Stream
 from msgspec import UNSET
@@ -28,6 +28,7 @@ from application.videos.get_video import GetVideo, GetVideoQuery
 from application.videos.list_videos import ListVideos, ListVideosQuery
 from application.videos.stream_video import StreamVideo, StreamVideoQuery
 from application.videos.update_video import UpdateVideo, UpdateVideoCommand
+from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.errors import problem
 from entrypoints.http.observability import UPLOADS
@@ -64,7 +65,7 @@ IdempotencyKey = Annotated[
 ]
 
 
-class VideosController(Controller):
+class VideosController(ApiController):
     """Videos: upload, read, edit, delete, stream."""
 
     path = "/videos"
