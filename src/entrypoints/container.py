@@ -10,6 +10,7 @@ from dependency_injector import containers, providers
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.memory.account_queries import MemoryAccountQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.login_attempts import MemoryLoginAttemptStore
 from adapters.memory.social_queries import (
@@ -25,9 +26,11 @@ from adapters.redis.login_attempts import RedisLoginAttemptStore
 from adapters.redis.views import RedisViewDeduplicator
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.security.jwt_tokens import JwtTokenService
+from adapters.sqlalchemy.account_queries import SqlAccountQueries
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.probe import DatabaseProbe
+from adapters.sqlalchemy.reads import Reader, create_reader
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWork
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
@@ -91,7 +94,10 @@ class Core(containers.DeclarativeContainer):
         secret=settings.provided.jwt_secret,
         previous_secrets=settings.provided.jwt_previous_secrets,
     )
-    redis = providers.Singleton(Redis.from_url, settings.provided.redis_url)
+    # Redis answers in well under a millisecond: one that does not within 2 s is an outage (503).
+    redis = providers.Singleton(
+        Redis.from_url, settings.provided.redis_url, socket_connect_timeout=2, socket_timeout=2
+    )
     login_attempts = providers.Singleton(MemoryLoginAttemptStore, clock=clock)
     views = providers.Singleton(MemoryViewDeduplicator, clock=clock)
     upload_grants = providers.Singleton(HmacUploadGrants, secret=settings.provided.jwt_secret)
@@ -110,6 +116,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     store = providers.Singleton(MemoryStore)
     unit_of_work = providers.Factory(MemoryUnitOfWork, store)
     video_queries = providers.Singleton(MemoryVideoQueries, store)
+    account_queries = providers.Singleton(MemoryAccountQueries, store)
     follow_queries = providers.Singleton(MemoryFollowQueries, store)
     comment_queries = providers.Singleton(MemoryCommentQueries, store)
     feed_queries = providers.Singleton(MemoryFeedQueries, store, video_queries)
@@ -127,6 +134,11 @@ async def _dispose_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
     await engine.dispose()
 
 
+async def _close_reader_at_shutdown(reader: Reader) -> AsyncIterator[None]:
+    yield
+    await reader.close()
+
+
 async def _close_at_shutdown(storage: object) -> AsyncIterator[None]:
     yield
     close = getattr(storage, "close", None)  # S3 has clients to close; local files have none
@@ -140,11 +152,15 @@ class SqlAdapters(containers.DeclarativeContainer):
     core = providers.DependenciesContainer()
     engine = providers.Singleton(create_engine, core.settings.provided.database_url)
     engine_lifetime = providers.Resource(_dispose_at_shutdown, engine)
+    # The read side's own data path (a raw psycopg pool on PostgreSQL; see adapters.sqlalchemy.reads).
+    reader = providers.Singleton(create_reader, core.settings.provided.database_url, engine)
+    reader_lifetime = providers.Resource(_close_reader_at_shutdown, reader)
     unit_of_work = providers.Factory(SqlUnitOfWork, engine)
-    video_queries = providers.Singleton(SqlVideoQueries, engine)
-    follow_queries = providers.Singleton(SqlFollowQueries, engine)
-    comment_queries = providers.Singleton(SqlCommentQueries, engine)
-    feed_queries = providers.Singleton(SqlFeedQueries, engine)
+    video_queries = providers.Singleton(SqlVideoQueries, engine, reader)
+    account_queries = providers.Singleton(SqlAccountQueries, engine, reader)
+    follow_queries = providers.Singleton(SqlFollowQueries, engine, reader)
+    comment_queries = providers.Singleton(SqlCommentQueries, engine, reader)
+    feed_queries = providers.Singleton(SqlFeedQueries, engine, reader)
     idempotency_store = providers.Singleton(SqlIdempotencyStore, engine)
     storage = providers.Singleton(
         build_storage,
@@ -178,7 +194,9 @@ class UseCases(containers.DeclarativeContainer):
         PasswordCheck, hasher=core.hasher, attempts=core.login_attempts
     )
 
-    authenticate = providers.Singleton(Authenticate, _uow, core.tokens, core.clock)
+    authenticate = providers.Singleton(
+        Authenticate, adapters.account_queries, core.tokens, core.clock
+    )
     register = providers.Singleton(
         Register, _uow, core.hasher, _session_tokens, core.clock, core.ids
     )
@@ -190,7 +208,7 @@ class UseCases(containers.DeclarativeContainer):
         ChangePassword, _uow, core.hasher, _password_check, core.clock
     )
     storage_cleanup = providers.Singleton(StorageCleanup, _uow, adapters.storage, core.clock)
-    get_me = providers.Singleton(GetMe, _uow)
+    get_me = providers.Singleton(GetMe, adapters.account_queries)
     update_profile = providers.Singleton(UpdateProfile, _uow, core.clock)
     delete_account = providers.Singleton(
         DeleteAccount, _uow, _password_check, storage_cleanup, core.clock

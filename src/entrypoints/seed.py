@@ -55,7 +55,7 @@ from application.errors import DependencyUnavailable
 from application.ports.storage import ObjectStorage, StorageError
 from application.videos.storage_keys import source_key
 from domain.errors import ValidationFailed
-from domain.ranking import COMMENT_POINTS, LIKE_POINTS, VIEW_POINTS
+from domain.ranking import COMMENT_POINTS, LIKE_POINTS, VIEW_POINTS, rank
 from domain.values import Email, Password, Username
 from domain.videos import Caption, VideoStatus, Visibility
 from domain.words import caption_words
@@ -810,6 +810,7 @@ _VIDEO_COLUMNS = (
     "like_count",
     "comment_count",
     "engagement_points",
+    "rank",
 )
 _FOLLOW_COLUMNS = ("follower_id", "followee_id", "created_at")
 _LIKE_COLUMNS = ("user_id", "video_id", "created_at")
@@ -848,7 +849,9 @@ def _user_rows(data: SeedData) -> Iterator[tuple[Any, ...]]:
 def _video_rows(data: SeedData) -> Iterator[tuple[Any, ...]]:
     for video in data.videos:
         published = _datetime(video.published_us)
-        points = VIEW_POINTS * video.views + LIKE_POINTS * video.likes
+        points = (
+            VIEW_POINTS * video.views + LIKE_POINTS * video.likes + COMMENT_POINTS * video.comments
+        )
         yield (
             video.id,
             data.users[video.owner].id,
@@ -867,7 +870,8 @@ def _video_rows(data: SeedData) -> Iterator[tuple[Any, ...]]:
             video.views,
             video.likes,
             video.comments,
-            points + COMMENT_POINTS * video.comments,
+            points,
+            rank(points, published),
         )
 
 

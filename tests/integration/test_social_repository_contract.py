@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import math
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
@@ -30,6 +31,7 @@ from adapters.memory.store import MemoryStore
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.sqlalchemy.engine import _configure_sqlite_connection, create_engine
+from adapters.sqlalchemy.reads import Reader, create_reader
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.tables import comment_likes as comment_likes_table
 from adapters.sqlalchemy.tables import comments as comments_table
@@ -52,7 +54,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.videos import PublicVideoFilter, VideoQueries, VideoView
 from domain.comments import Comment
 from domain.errors import NotFound
-from domain.ranking import COMMENT_POINTS, LIKE_POINTS, hotness
+from domain.ranking import COMMENT_POINTS, LIKE_POINTS, rank
 from domain.users import User
 from domain.videos import Video, VideoStatus, Visibility
 
@@ -124,7 +126,9 @@ def memory_social() -> Social:
     )
 
 
-def sql_social(engine: AsyncEngine) -> Social:
+def sql_social(engine: AsyncEngine, reader: Reader | None = None) -> Social:
+    """The SQL adapters; the queries on `reader` (production's: a raw pool on PostgreSQL)."""
+
     async def rows() -> Rows:
         u, v, c = users_table.c, videos_table.c, comments_table.c
         async with engine.connect() as connection:
@@ -158,10 +162,10 @@ def sql_social(engine: AsyncEngine) -> Social:
 
     return Social(
         uow=SqlUnitOfWorkFactory(engine),
-        videos=SqlVideoQueries(engine),
-        follows=SqlFollowQueries(engine),
-        comments=SqlCommentQueries(engine),
-        feeds=SqlFeedQueries(engine),
+        videos=SqlVideoQueries(engine, reader),
+        follows=SqlFollowQueries(engine, reader),
+        comments=SqlCommentQueries(engine, reader),
+        feeds=SqlFeedQueries(engine, reader),
         rows=rows,
     )
 
@@ -181,9 +185,11 @@ async def social(storage_url: str | None) -> AsyncIterator[Social]:
         yield memory_social()
         return
     engine = await _engine_on_empty_tables(storage_url)
+    reader = create_reader(storage_url, engine)
     try:
-        yield sql_social(engine)
+        yield sql_social(engine, reader)
     finally:
+        await reader.close()
         await engine.dispose()
 
 
@@ -829,7 +835,7 @@ async def test_following_feed_has_the_published_videos_of_followed_users_newest_
     assert [view.video.id for view in carols] == [hidden[-1].id]
 
 
-async def test_ranked_feed_orders_by_hotness_then_id_and_walks_exactly(social: Social) -> None:
+async def test_ranked_feed_orders_by_rank_then_id_and_walks_exactly(social: Social) -> None:
     alice, bob = make_user("alice"), make_user("bob")
     await add(social, alice, bob)
     snapshot = at(3 * 86400 + 0.654321)
@@ -870,7 +876,7 @@ async def test_ranked_feed_orders_by_hotness_then_id_and_walks_exactly(social: S
 
     expected = sorted(
         (
-            (hotness(v.engagement_points, v.published_at, snapshot), v.id)
+            (rank(v.engagement_points, v.published_at), v.id)
             for v in ranked_videos
             if v.published_at is not None
         ),
@@ -1119,8 +1125,8 @@ async def test_schema_refuses_self_follows_and_has_its_partial_indexes(
     assert "parent_id IS NULL" in top_level.replace("(", "").replace(")", "")
 
 
-def test_sqlite_without_math_functions_is_given_a_power_function() -> None:
-    """For You needs power(); SQLite builds without math functions get a Python one."""
+def test_sqlite_without_math_functions_is_given_an_ln_function() -> None:
+    """The For You rank needs ln(); SQLite builds without math functions get a Python one."""
     connection = sqlite3.connect(":memory:")
     registered: list[str] = []
 
@@ -1129,8 +1135,8 @@ def test_sqlite_without_math_functions_is_given_a_power_function() -> None:
             self._cursor = connection.cursor()
 
         def execute(self, statement: str) -> None:
-            if "power(" in statement and not registered:
-                raise sqlite3.OperationalError("no such function: power")
+            if "ln(" in statement and not registered:
+                raise sqlite3.OperationalError("no such function: ln")
             self._cursor.execute(statement)
 
         def close(self) -> None:
@@ -1148,9 +1154,10 @@ def test_sqlite_without_math_functions_is_given_a_power_function() -> None:
 
     _configure_sqlite_connection(NoMathConnection(), None)  # type: ignore[arg-type]
 
-    assert registered == ["power"]
-    assert connection.execute("SELECT power(2.0, 1.5), power(NULL, 2)").fetchone() == (
-        2.0**1.5,
+    assert registered == ["ln"]
+    assert connection.execute("SELECT ln(4.0), ln(NULL), ln(0)").fetchone() == (
+        math.log(4.0),
+        None,
         None,
     )
 

@@ -26,6 +26,7 @@ from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.reads import create_reader
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.tables import video_hashtags as video_hashtags_table
 from adapters.sqlalchemy.tables import videos as videos_table
@@ -68,13 +69,15 @@ async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
         )
         return
     engine = await _engine_on_empty_tables(storage_url)
+    reader = create_reader(storage_url, engine)  # production's read path (raw pool on PostgreSQL)
     try:
         yield Adapters(
             uow=SqlUnitOfWorkFactory(engine),
-            queries=SqlVideoQueries(engine),
+            queries=SqlVideoQueries(engine, reader),
             idempotency=SqlIdempotencyStore(engine),
         )
     finally:
+        await reader.close()
         await engine.dispose()
 
 

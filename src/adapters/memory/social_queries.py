@@ -18,7 +18,7 @@ from application.ports.social_queries import (
 )
 from application.ports.videos import VideoKey, VideoView
 from domain.comments import Comment
-from domain.ranking import hotness
+from domain.ranking import rank
 
 
 class MemoryFollowQueries:
@@ -140,7 +140,7 @@ class MemoryFeedQueries:
                 published = video.published_at
                 if not video.is_published or published is None or not since < published <= snapshot:
                     continue
-                key = (hotness(video.engagement_points, published, snapshot), video.id)
+                key = (rank(video.engagement_points, published), video.id)
                 if after is None or key < after:
                     scored.append((key, video))
             scored.sort(key=lambda item: item[0], reverse=True)

@@ -155,21 +155,21 @@ def _configure_sqlite_connection(
             "PRAGMA case_sensitive_like=ON",
         ):
             cursor.execute(pragma)
-        try:  # For You ranks with power(): built in only when SQLite has its math functions
-            cursor.execute("SELECT power(2.0, 1.5)")
+        try:  # For You ranks with ln(): built in only when SQLite has its math functions
+            cursor.execute("SELECT ln(2.0)")
         except Exception:  # the driver's OperationalError: no such function
-            dbapi_connection.create_function("power", 2, _power, deterministic=True)
+            dbapi_connection.create_function("ln", 1, _ln, deterministic=True)
     finally:
         cursor.close()
 
 
-def _power(base: float | None, exponent: float | None) -> float | None:
-    """SQLite's `power(x, y)`: NULL in, NULL out; NULL where the result is undefined."""
-    if base is None or exponent is None:
+def _ln(value: float | None) -> float | None:
+    """SQLite's `ln(x)`: NULL in, NULL out; NULL where the result is undefined."""
+    if value is None:
         return None
     try:
-        return math.pow(base, exponent)
-    except (ValueError, OverflowError):
+        return math.log(value)
+    except (ValueError, TypeError):
         return None
 
 

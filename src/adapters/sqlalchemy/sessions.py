@@ -34,7 +34,7 @@ class SqlSessionRepository:
         row = (
             await self._connection.execute(select(sessions).where(sessions.c.id == session_id))
         ).first()
-        return None if row is None else _to_session(row)
+        return None if row is None else session_from_row(row)
 
     async def revoke(self, session_id: UUID, now: datetime) -> None:
         await self._connection.execute(
@@ -83,7 +83,7 @@ class SqlSessionRepository:
         return result.rowcount == 1
 
 
-def _to_session(row: Row[Any]) -> Session:
+def session_from_row(row: Row[Any]) -> Session:
     return Session(
         id=row.id,
         user_id=row.user_id,

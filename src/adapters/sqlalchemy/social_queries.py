@@ -7,34 +7,27 @@ authors are joined, and the viewer's flags are computed in the same statement.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
-    BigInteger,
     ColumnElement,
-    Double,
     Row,
     Select,
-    cast,
     exists,
-    extract,
-    func,
-    literal,
     select,
     tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.reads import EngineReader, Reader
 from adapters.sqlalchemy.social import comment_from_row
 from adapters.sqlalchemy.tables import comment_likes, comments, follows, users, videos
-from adapters.sqlalchemy.types import UtcDateTime
 from adapters.sqlalchemy.video_queries import (
     PUBLISHED,
     author_columns,
     author_from_row,
-    fetch_rows,
     keyset_page,
     liked_flag,
     liked_from_row,
@@ -50,17 +43,14 @@ from application.ports.social_queries import (
     RankKey,
 )
 from application.ports.videos import VideoKey, VideoView
-from domain.ranking import GRAVITY, HOURS_OFFSET
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
 
 
 class SqlFollowQueries:
     """Follower and following lists, newest follow first, with the listed users joined."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
         self._engine = engine
+        self._reader: Reader = reader or EngineReader(engine)
 
     async def followers(
         self, user_id: UUID, *, after: FollowKey | None, limit: int
@@ -77,8 +67,7 @@ class SqlFollowQueries:
     async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
         if not user_ids:
             return set()
-        rows = await fetch_rows(
-            self._engine,
+        rows = await self._reader.rows(
             select(follows.c.followee_id).where(
                 follows.c.follower_id == viewer_id, follows.c.followee_id.in_(set(user_ids))
             ),
@@ -99,20 +88,19 @@ class SqlFollowQueries:
             .where(this_side == user_id)
         )
         newest_first = (follows.c.created_at, listed_side)
-        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
         return [FollowEntry(user=author_from_row(row), followed_at=row.followed_at) for row in rows]
 
 
 class SqlCommentQueries:
     """Comments with their authors and the viewer's like flag."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
         self._engine = engine
+        self._reader: Reader = reader or EngineReader(engine)
 
     async def get_view(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView | None:
-        rows = await fetch_rows(
-            self._engine, _comment_views(viewer_id).where(comments.c.id == comment_id)
-        )
+        rows = await self._reader.rows(_comment_views(viewer_id).where(comments.c.id == comment_id))
         return _comment_view(rows[0]) if rows else None
 
     async def top_level(
@@ -124,7 +112,7 @@ class SqlCommentQueries:
             comments.c.video_id == video_id, comments.c.parent_id.is_(None)
         )
         newest_first = (comments.c.created_at, comments.c.id)
-        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
         return [_comment_view(row) for row in rows]
 
     async def replies(
@@ -133,15 +121,16 @@ class SqlCommentQueries:
         query = _comment_views(viewer_id).where(comments.c.parent_id == comment_id)
         oldest_first = (comments.c.created_at, comments.c.id)
         page = keyset_page(query, oldest_first, after, limit, descending=False)
-        rows = await fetch_rows(self._engine, page)
+        rows = await self._reader.rows(page)
         return [_comment_view(row) for row in rows]
 
 
 class SqlFeedQueries:
     """The Following feed, the ranked part of For You, and the newest-first rest of it."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
         self._engine = engine
+        self._reader: Reader = reader or EngineReader(engine)
         self._dialect_name = engine.dialect.name
 
     async def following(
@@ -154,7 +143,7 @@ class SqlFeedQueries:
             PUBLISHED, videos.c.owner_id.in_(followed)
         )
         newest_first = (videos.c.published_at, videos.c.id)
-        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
         return [video_view(row) for row in rows]
 
     async def ranked(
@@ -166,18 +155,16 @@ class SqlFeedQueries:
         after: RankKey | None,
         limit: int,
     ) -> Sequence[RankedVideo]:
-        score = _hotness(self._dialect_name, snapshot)
-        labelled = score.label("score")
-        query = video_views(self._dialect_name, viewer_id).add_columns(labelled)
-        query = query.where(
+        # Reads the partial index on (rank, id) backwards, skipping the few videos of the index's
+        # head that lie outside the window; the rank orders exactly as the score (domain.ranking).
+        query = video_views(self._dialect_name, viewer_id).where(
             PUBLISHED, videos.c.published_at > since, videos.c.published_at <= snapshot
         )
         if after is not None:
-            # The same expression as the selected score, so the position compares exactly.
-            query = query.where(tuple_(score, videos.c.id) < after)
-        query = query.order_by(labelled.desc(), videos.c.id.desc()).limit(limit)
-        rows = await fetch_rows(self._engine, query)
-        return [RankedVideo(view=video_view(row), score=row.score) for row in rows]
+            query = query.where(tuple_(videos.c.rank, videos.c.id) < after)
+        query = query.order_by(videos.c.rank.desc(), videos.c.id.desc()).limit(limit)
+        rows = await self._reader.rows(query)
+        return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
 
     async def older(
         self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
@@ -186,7 +173,7 @@ class SqlFeedQueries:
             PUBLISHED, videos.c.published_at <= until
         )
         newest_first = (videos.c.published_at, videos.c.id)
-        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
         return [video_view(row) for row in rows]
 
 
@@ -207,41 +194,3 @@ def _comment_view(row: Row[Any]) -> CommentView:
     return CommentView(
         comment=comment_from_row(row), author=author_from_row(row), liked_by_me=liked_from_row(row)
     )
-
-
-def _hotness(dialect_name: str, snapshot: datetime) -> ColumnElement[Any]:
-    """`domain.ranking.hotness` of each video at `snapshot`, as double precision SQL.
-
-    Step by step the same IEEE operations as the Python function: the exact elapsed time in
-    seconds rounded once (as `timedelta.total_seconds`), divided by 3600, floored at 0, plus the
-    offset, raised to the gravity; 1 + points divided by that.
-    """
-    seconds = _seconds_since_published(dialect_name, snapshot)
-    hours = seconds / literal(3600.0, Double)
-    # greatest() on PostgreSQL; max() of two arguments is SQLite's scalar maximum.
-    maximum = func.greatest if dialect_name == "postgresql" else func.max
-    floored = maximum(hours, literal(0.0, Double), type_=Double)
-    decay = func.power(
-        floored + literal(HOURS_OFFSET, Double), literal(GRAVITY, Double), type_=Double
-    )
-    points = cast(literal(1, BigInteger) + videos.c.engagement_points, Double)
-    return points / decay
-
-
-def _seconds_since_published(dialect_name: str, snapshot: datetime) -> ColumnElement[Any]:
-    """`snapshot - published_at` in seconds, as double precision rounded once from the exact value."""
-    if dialect_name == "postgresql":
-        # extract(epoch ...) is an exact numeric (microseconds); its cast to float8 rounds once.
-        exact = extract("epoch", literal(snapshot, UtcDateTime)) - extract(
-            "epoch", videos.c.published_at
-        )
-        return cast(exact, Double)
-    # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' (naive UTC): whole seconds and microseconds are
-    # read apart, so the difference is an exact integer of microseconds, divided once.
-    stored = videos.c.published_at
-    whole_seconds = cast(func.strftime("%s", func.substr(stored, 1, 19)), BigInteger)
-    microseconds = cast(func.substr(stored, 21), BigInteger)
-    published_us = whole_seconds * literal(1_000_000, BigInteger) + microseconds
-    snapshot_us = (snapshot - _EPOCH) // _MICROSECOND
-    elapsed_us = literal(snapshot_us, BigInteger) - published_us
-    return elapsed_us / literal(1_000_000.0, Double)

@@ -122,6 +122,8 @@ videos = Table(
     _counter("comment_count"),
     # Monotone engagement points ranking For You (views, likes, comments ever recorded).
     _counter("engagement_points"),
+    # domain.ranking.rank of a published video (NULL before publication), kept with the points.
+    Column("rank", Double, nullable=True),
     CheckConstraint("status IN ('uploading', 'processing', 'ready', 'failed')", name="status"),
     CheckConstraint("visibility IN ('public', 'unlisted', 'private')", name="visibility"),
     # An owner's videos, newest first (keyset on created_at, id).
@@ -130,6 +132,14 @@ videos = Table(
     Index(
         None,
         "published_at",
+        "id",
+        postgresql_where=text(PUBLISHED_VIDEO),
+        sqlite_where=text(PUBLISHED_VIDEO),
+    ),
+    # For You: public ready videos by rank, highest first (keyset on rank, id).
+    Index(
+        None,
+        "rank",
         "id",
         postgresql_where=text(PUBLISHED_VIDEO),
         sqlite_where=text(PUBLISHED_VIDEO),

@@ -118,11 +118,11 @@ class SqlUserRepository:
         if after is not None:
             query = query.where(users.c.username > after)
         result = await self._connection.execute(query.order_by(users.c.username).limit(limit))
-        return [_to_user(row) for row in result]
+        return [user_from_row(row) for row in result]
 
     async def _one(self, query: Select[Any]) -> User | None:
         row = (await self._connection.execute(query)).first()
-        return None if row is None else _to_user(row)
+        return None if row is None else user_from_row(row)
 
     async def _write(self, statement: Executable) -> None:
         # A savepoint keeps the transaction usable after a clash (PostgreSQL would abort it), so the
@@ -246,7 +246,7 @@ def _mutable(user: User) -> dict[str, Any]:
     }
 
 
-def _to_user(row: Row[Any]) -> User:
+def user_from_row(row: Row[Any]) -> User:
     return User(
         id=row.id,
         username=row.username,

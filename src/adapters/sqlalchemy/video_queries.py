@@ -2,7 +2,7 @@
 viewer's like flag computed in the same statement.
 
 The helpers below (`video_views`, `video_view`, `author_columns`, `author_from_row`,
-`liked_flag`, `fetch_rows`) are shared with the social read side (`social_queries.py`).
+`liked_flag`) are shared with the social read side (`social_queries.py`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy.errors import database_errors
+from adapters.sqlalchemy.reads import EngineReader, Reader
 from adapters.sqlalchemy.tables import users, video_hashtags, video_likes, video_words, videos
 from adapters.sqlalchemy.videos import video_columns, video_from_row
 from application.ports.videos import PublicVideoFilter, VideoKey, VideoView
@@ -46,13 +46,14 @@ PUBLISHED = and_(
 class SqlVideoQueries:
     """Reads committed videos on a connection of its own per call (outside any unit of work)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
         self._engine = engine
+        self._reader: Reader = reader or EngineReader(engine)
         self._dialect_name = engine.dialect.name
 
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
         query = video_views(self._dialect_name, viewer_id).where(videos.c.id == video_id)
-        rows = await fetch_rows(self._engine, query)
+        rows = await self._reader.rows(query)
         return video_view(rows[0]) if rows else None
 
     async def list_by_owner(
@@ -68,7 +69,7 @@ class SqlVideoQueries:
         if not include_unlisted:
             query = query.where(PUBLISHED)
         newest_first = (videos.c.created_at, videos.c.id)
-        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
         return [video_view(row) for row in rows]
 
     async def list_public(
@@ -92,7 +93,7 @@ class SqlVideoQueries:
                 exists().where(video_words.c.video_id == videos.c.id, video_words.c.word == word)
             )
         newest_first = (videos.c.published_at, videos.c.id)
-        rows = await fetch_rows(self._engine, keyset_page(query, newest_first, after, limit))
+        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
         return [video_view(row) for row in rows]
 
 
@@ -156,13 +157,3 @@ def keyset_page(
         query = query.where(position < after if descending else position > after)
     order = [column.desc() if descending else column.asc() for column in key]
     return query.order_by(*order).limit(limit)
-
-
-async def fetch_rows(engine: AsyncEngine, query: Select[Any]) -> list[Row[Any]]:
-    """Run one SELECT on a connection of its own; a database outage raises `DependencyUnavailable`."""
-    with database_errors():
-        async with engine.connect() as connection:
-            if connection.dialect.name == "postgresql":
-                # One statement needs no explicit transaction: skip BEGIN and ROLLBACK.
-                await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return list(await connection.execute(query))

@@ -9,12 +9,17 @@ from uuid import UUID
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     ColumnElement,
+    Double,
     Label,
     Row,
+    cast,
     delete,
+    extract,
     func,
     insert,
+    literal,
     literal_column,
     select,
     update,
@@ -22,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import video_hashtags, video_words, videos
+from domain.ranking import DECAY_PER_SECOND, rank
 from domain.videos import Video, VideoStatus, Visibility
 from domain.words import caption_words
 
@@ -41,6 +47,11 @@ class SqlVideoRepository:
                 like_count=video.like_count,
                 comment_count=video.comment_count,
                 engagement_points=video.engagement_points,
+                rank=(
+                    None
+                    if video.published_at is None
+                    else rank(video.engagement_points, video.published_at)
+                ),
                 **_mutable(video),
             )
         )
@@ -75,7 +86,18 @@ class SqlVideoRepository:
             await self._connection.execute(
                 update(videos)
                 .where(*current)
-                .values(**_mutable(video))
+                .values(
+                    **_mutable(video),
+                    # From the stored points (the row is locked): `video`'s may be stale.
+                    rank=(
+                        None
+                        if video.published_at is None
+                        else rank_sql(
+                            videos.c.engagement_points,
+                            literal(video.published_at.timestamp() * DECAY_PER_SECOND, Double),
+                        )
+                    ),
+                )
                 .returning(hashtags_column(dialect))
             )
         ).first()
@@ -106,7 +128,15 @@ class SqlVideoRepository:
             videos.c.comment_count: comments,
             videos.c.engagement_points: points,
         }
-        changes = {column: column + delta for column, delta in deltas.items() if delta}
+        changes: dict[Any, Any] = {
+            column: column + delta for column, delta in deltas.items() if delta
+        }
+        if points:
+            # NULL while unpublished (the time term is NULL); `save` sets it at publication.
+            changes[videos.c.rank] = rank_sql(
+                videos.c.engagement_points + points,
+                time_term_sql(self._connection.dialect.name, videos.c.published_at),
+            )
         if changes:
             # Relative to the stored value, so concurrent transactions never lose an increment.
             await self._connection.execute(
@@ -150,6 +180,30 @@ class SqlVideoRepository:
             await self._connection.execute(
                 insert(video_words), [{"video_id": video.id, "word": word} for word in words]
             )
+
+
+def rank_sql(points: ColumnElement[Any], time_term: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`domain.ranking.rank` in SQL: ln(1 + points) plus the publication time's term.
+
+    The same IEEE operations as the Python function (ln of a double, then one addition), so a rank
+    written here equals the one `rank` computes.
+    """
+    return cast(func.ln(cast(literal(1, BigInteger) + points, Double)), Double) + time_term
+
+
+def time_term_sql(dialect_name: str, published_at: ColumnElement[Any]) -> ColumnElement[Any]:
+    """`published_at.timestamp() * DECAY_PER_SECOND` of a stored time, in SQL (NULL stays NULL)."""
+    if dialect_name == "postgresql":
+        # extract(epoch ...) is exact (numeric, microseconds); its cast to float8 rounds once,
+        # like `timestamp()`.
+        seconds: ColumnElement[Any] = cast(extract("epoch", published_at), Double)
+    else:
+        # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff' (naive UTC): the exact integer of
+        # microseconds, divided once.
+        whole = cast(func.strftime("%s", func.substr(published_at, 1, 19)), BigInteger)
+        micro = cast(func.substr(published_at, 21), BigInteger)
+        seconds = (whole * literal(1_000_000, BigInteger) + micro) / literal(1_000_000.0, Double)
+    return seconds * literal(DECAY_PER_SECOND, Double)
 
 
 def video_columns(dialect_name: str) -> list[ColumnElement[Any]]:

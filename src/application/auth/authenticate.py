@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from application.auth.results import Principal
+from application.ports.account_queries import AccountQueries
 from application.ports.security import TokenService
 from application.ports.system import Clock
-from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidToken
 
 
@@ -17,16 +17,15 @@ class Authenticate:
     change and account deletion end earlier access tokens at once.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, tokens: TokenService, clock: Clock) -> None:
-        self._uow = uow
+    def __init__(self, accounts: AccountQueries, tokens: TokenService, clock: Clock) -> None:
+        self._accounts = accounts
         self._tokens = tokens
         self._clock = clock
 
     async def execute(self, access_token: str) -> Principal:
         now = self._clock.now()
         claims = self._tokens.verify_access_token(access_token, now)
-        async with self._uow() as uow:
-            session = await uow.sessions.get(claims.session_id)
+        session = await self._accounts.session(claims.session_id)
         if session is None or session.user_id != claims.user_id or not session.is_active(now):
             raise InvalidToken()
         return Principal(user_id=claims.user_id, session_id=claims.session_id)

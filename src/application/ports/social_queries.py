@@ -19,7 +19,7 @@ CommentKey = tuple[datetime, UUID]
 """A keyset position in a comment list: (created at, id)."""
 
 RankKey = tuple[float, UUID]
-"""A keyset position in the ranked part of For You: (score, id), descending."""
+"""A keyset position in the ranked part of For You: (rank, id), descending."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class CommentView:
 
 @dataclass(frozen=True, slots=True)
 class RankedVideo:
-    """A video in For You and its score at the walk's snapshot time."""
+    """A video in For You and its rank (`domain.ranking.rank`)."""
 
     view: VideoView
     score: float
@@ -105,8 +105,8 @@ class FeedQueries(Protocol):
         after: RankKey | None,
         limit: int,
     ) -> Sequence[RankedVideo]:
-        """Published videos with `since < published_at <= snapshot`, by `hotness` at `snapshot`
-        descending, then id descending (see domain.ranking)."""
+        """Published videos with `since < published_at <= snapshot`, by `domain.ranking.rank`
+        descending, then id descending."""
         ...
 
     async def older(

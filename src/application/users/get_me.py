@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.unit_of_work import UnitOfWorkFactory
+from application.ports.account_queries import AccountQueries
 from domain.errors import InvalidToken
 from domain.users import User
 
@@ -18,12 +18,11 @@ class GetMeQuery:
 class GetMe:
     """The caller's own account, with its email address."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, accounts: AccountQueries) -> None:
+        self._accounts = accounts
 
     async def execute(self, query: GetMeQuery) -> User:
-        async with self._uow() as uow:
-            user = await uow.users.get(query.user_id)
+        user = await self._accounts.user(query.user_id)
         if user is None:  # deleted between authentication and now
             raise InvalidToken()
         return user

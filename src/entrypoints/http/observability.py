@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -10,7 +11,7 @@ from typing import Any
 
 import structlog
 from litestar.enums import ScopeType
-from litestar.logging.config import StructLoggingConfig, default_json_serializer
+from litestar.logging.config import LoggingConfig, StructLoggingConfig, default_json_serializer
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from prometheus_client import Counter
@@ -53,10 +54,40 @@ def logging_plugin() -> StructlogPlugin:
                 log_exceptions="never",
                 pretty_print_tty=False,
                 cache_logger_on_first_use=False,  # loggers follow the current stdout (tests, reloads)
+                standard_lib_logging_config=_standard_lib_logging(),
             ),
             enable_middleware_logging=False,
         )
     )
+
+
+def _standard_lib_logging() -> LoggingConfig:
+    """Records of the standard `logging` module (libraries, `logger.exception`) as JSON lines too.
+
+    Litestar's default formatter for them has no exception formatting, so a record carrying
+    `exc_info` (a 500's traceback) failed to serialise and was lost ("--- Logging error ---").
+    """
+    return LoggingConfig(
+        formatters={
+            "standard": {
+                "()": structlog.stdlib.ProcessorFormatter,
+                "processors": [
+                    structlog.processors.TimeStamper(fmt="iso", utc=True),
+                    structlog.stdlib.add_log_level,
+                    structlog.stdlib.ExtraAdder(),
+                    _redact_secrets,
+                    structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                    structlog.processors.format_exc_info,
+                    structlog.processors.JSONRenderer(serializer=_json_or_repr),
+                ],
+            }
+        }
+    )
+
+
+def _json_or_repr(value: Any, **_: Any) -> str:
+    """JSON of a log line; a value JSON cannot hold is written as its `repr`."""
+    return json.dumps(value, default=repr)
 
 
 def user_id_of(scope: Scope) -> str | None:

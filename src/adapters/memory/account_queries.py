@@ -1,0 +1,24 @@
+"""Read-side account and session lookups over the in-memory state."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from adapters.memory.store import MemoryStore
+from domain.sessions import Session
+from domain.users import User
+
+
+class MemoryAccountQueries:
+    """Reads committed state only (under the store's lock, like the other memory queries)."""
+
+    def __init__(self, store: MemoryStore) -> None:
+        self._store = store
+
+    async def session(self, session_id: UUID) -> Session | None:
+        async with self._store.lock:
+            return self._store.state.sessions.get(session_id)
+
+    async def user(self, user_id: UUID) -> User | None:
+        async with self._store.lock:
+            return self._store.state.users.get(user_id)

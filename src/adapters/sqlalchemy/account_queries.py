@@ -1,0 +1,30 @@
+"""SQL read-side account and session lookups: one statement each, through the `Reader`."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sqlalchemy.reads import EngineReader, Reader
+from adapters.sqlalchemy.sessions import session_from_row
+from adapters.sqlalchemy.tables import sessions, users
+from adapters.sqlalchemy.users import user_from_row
+from domain.sessions import Session
+from domain.users import User
+
+
+class SqlAccountQueries:
+    """Sessions and users by id, outside any transaction (no BEGIN/ROLLBACK round trips)."""
+
+    def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
+        self._reader: Reader = reader or EngineReader(engine)
+
+    async def session(self, session_id: UUID) -> Session | None:
+        rows = await self._reader.rows(select(sessions).where(sessions.c.id == session_id))
+        return session_from_row(rows[0]) if rows else None
+
+    async def user(self, user_id: UUID) -> User | None:
+        rows = await self._reader.rows(select(users).where(users.c.id == user_id))
+        return user_from_row(rows[0]) if rows else None

@@ -1,0 +1,21 @@
+"""Read-side lookups of accounts and sessions (committed state, outside any unit of work)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+from uuid import UUID
+
+from domain.sessions import Session
+from domain.users import User
+
+
+class AccountQueries(Protocol):
+    """The lookups made on every signed-in request: they need no transaction."""
+
+    async def session(self, session_id: UUID) -> Session | None:
+        """The session with this id, revoked or not; None if there is none."""
+        ...
+
+    async def user(self, user_id: UUID) -> User | None:
+        """The user with this id; None if there is none."""
+        ...
