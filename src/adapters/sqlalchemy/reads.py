@@ -131,18 +131,39 @@ class PostgresReader:
         conninfo = parsed.set(drivername="postgresql").render_as_string(hide_password=False)
         # The engine's dialect: the same SQL, bind casts and type processing as the engine's.
         self._dialect = engine.dialect
+        self._conninfo = conninfo
+        self._connect_kwargs: dict[str, Any] = {
+            "autocommit": True,
+            "prepare_threshold": 0,  # prepare every statement at its first use per connection
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "options": f"-c statement_timeout={int(statement_timeout_ms)} -c timezone=UTC",
+        }
+        # Whether the pool's last attempt to connect failed: the database is down. psycopg_pool
+        # would make every caller wait its full timeout for a connection that cannot come; a read
+        # then connects by itself instead (see `_fetch_directly`).
+        self._down = False
+        self._checking: asyncio.Future[None] | None = None
+        reader = self
+
+        class _Connection(psycopg.AsyncConnection[Any]):
+            @classmethod
+            async def connect(cls, *args: Any, **kwargs: Any) -> Any:
+                try:
+                    connection = await super().connect(*args, **kwargs)
+                except psycopg.Error:
+                    reader._down = True
+                    raise
+                reader._down = False
+                return connection
+
         self._pool = AsyncConnectionPool(
             conninfo,
+            connection_class=_Connection,
             min_size=1,
             max_size=pool_size * 2,
             timeout=POOL_TIMEOUT_SECONDS,
             open=False,
-            kwargs={
-                "autocommit": True,
-                "prepare_threshold": 0,  # prepare every statement at its first use per connection
-                "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-                "options": f"-c statement_timeout={int(statement_timeout_ms)} -c timezone=UTC",
-            },
+            kwargs=self._connect_kwargs,
         )
         self._opened: asyncio.Future[None] | None = None
         self.executed = 0  # statements sent (observability and tests)
@@ -154,6 +175,8 @@ class PostgresReader:
         shape = self._shape(query, cache_key)
         params = shape.parameters(cache_key.bindparams if shape.cached and cache_key else None)
         await self._open()
+        if self._down and not self._pool.get_stats().get("pool_available"):
+            return await self._fetch_directly(shape, params)
         try:
             return await self._fetch(shape, params)
         except (psycopg.OperationalError, psycopg.InterfaceError) as error:
@@ -167,12 +190,37 @@ class PostgresReader:
         except (PoolTimeout, TimeoutError, ConnectionError) as error:
             raise DependencyUnavailable("database") from error
 
+    async def _fetch_directly(self, shape: _Compiled, params: dict[str, Any]) -> list[Any]:
+        """A read while the pool cannot connect: on a connection of its own, which fails at once
+        while the database refuses connections and succeeds as soon as it is back (the pool
+        reconnects in the background, with backoff)."""
+        try:
+            connection = await psycopg.AsyncConnection.connect(
+                self._conninfo, **self._connect_kwargs
+            )
+        except (psycopg.Error, TimeoutError, ConnectionError) as error:
+            raise DependencyUnavailable("database") from error
+        if self._checking is None or self._checking.done():  # the database is back: refill
+            self._checking = asyncio.ensure_future(self._pool.check())
+            self._checking.add_done_callback(_retrieve)
+        try:
+            return await self._run(connection, shape, params)
+        except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+            raise DependencyUnavailable("database") from error
+        finally:
+            await connection.close()
+
     async def _fetch(self, shape: _Compiled, params: dict[str, Any]) -> list[Any]:
         async with self._pool.connection() as connection:
-            cursor = connection.cursor(row_factory=dict_row)
-            self.executed += 1
-            await cursor.execute(shape.sql, params)
-            records = await cursor.fetchall()
+            return await self._run(connection, shape, params)
+
+    async def _run(
+        self, connection: psycopg.AsyncConnection[Any], shape: _Compiled, params: dict[str, Any]
+    ) -> list[Any]:
+        cursor = connection.cursor(row_factory=dict_row)
+        self.executed += 1
+        await cursor.execute(shape.sql, params)
+        records = await cursor.fetchall()
         processors = shape.result_processors
         if processors:
             for record in records:
@@ -213,6 +261,12 @@ class PostgresReader:
     async def close(self) -> None:
         if self._opened is not None:
             await self._pool.close()
+
+
+def _retrieve(future: asyncio.Future[None]) -> None:
+    """Mark a background task's outcome as seen (a failed pool check is retried by the next read)."""
+    if not future.cancelled():
+        future.exception()
 
 
 def create_reader(
