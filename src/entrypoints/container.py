@@ -213,7 +213,7 @@ class UseCases(containers.DeclarativeContainer):
     delete_account = providers.Singleton(
         DeleteAccount, _uow, _password_check, storage_cleanup, core.clock
     )
-    get_user = providers.Singleton(GetUser, _uow, adapters.follow_queries)
+    get_user = providers.Singleton(GetUser, adapters.account_queries, adapters.follow_queries)
     search_users = providers.Singleton(SearchUsers, _uow, adapters.follow_queries)
     check_readiness = providers.Singleton(CheckReadiness, adapters.probes)
 
@@ -226,7 +226,9 @@ class UseCases(containers.DeclarativeContainer):
     )
     get_video = providers.Singleton(GetVideo, adapters.video_queries)
     list_videos = providers.Singleton(ListVideos, adapters.video_queries)
-    list_user_videos = providers.Singleton(ListUserVideos, _uow, adapters.video_queries)
+    list_user_videos = providers.Singleton(
+        ListUserVideos, adapters.account_queries, adapters.video_queries
+    )
     update_video = providers.Singleton(UpdateVideo, _uow, adapters.video_queries, core.clock)
     delete_video = providers.Singleton(DeleteVideo, _uow, storage_cleanup, core.clock)
     stream_video = providers.Singleton(StreamVideo, adapters.video_queries, adapters.storage)
@@ -237,8 +239,12 @@ class UseCases(containers.DeclarativeContainer):
 
     follow_user = providers.Singleton(FollowUser, _uow, core.clock)
     unfollow_user = providers.Singleton(UnfollowUser, _uow)
-    list_followers = providers.Singleton(ListFollowers, _uow, adapters.follow_queries)
-    list_following = providers.Singleton(ListFollowing, _uow, adapters.follow_queries)
+    list_followers = providers.Singleton(
+        ListFollowers, adapters.account_queries, adapters.follow_queries
+    )
+    list_following = providers.Singleton(
+        ListFollowing, adapters.account_queries, adapters.follow_queries
+    )
     like_video = providers.Singleton(LikeVideo, _uow, core.clock)
     unlike_video = providers.Singleton(UnlikeVideo, _uow)
     like_comment = providers.Singleton(LikeComment, _uow, core.clock)

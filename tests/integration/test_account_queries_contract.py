@@ -56,6 +56,8 @@ async def test_lookups_return_committed_users_and_sessions(accounts: Accounts) -
         await uow.commit()
 
     assert await accounts.queries.user(alice.id) == alice
+    assert await accounts.queries.user_by_username("alice") == alice
+    assert await accounts.queries.user_by_username("alic") is None
     assert await accounts.queries.session(session.id) == session
     assert await accounts.queries.user(uuid4()) is None
     assert await accounts.queries.session(uuid4()) is None

@@ -22,3 +22,8 @@ class MemoryAccountQueries:
     async def user(self, user_id: UUID) -> User | None:
         async with self._store.lock:
             return self._store.state.users.get(user_id)
+
+    async def user_by_username(self, username: str) -> User | None:
+        async with self._store.lock:
+            users = self._store.state.users.values()
+            return next((user for user in users if user.username == username), None)

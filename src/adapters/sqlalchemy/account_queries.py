@@ -28,3 +28,7 @@ class SqlAccountQueries:
     async def user(self, user_id: UUID) -> User | None:
         rows = await self._reader.rows(select(users).where(users.c.id == user_id))
         return user_from_row(rows[0]) if rows else None
+
+    async def user_by_username(self, username: str) -> User | None:
+        rows = await self._reader.rows(select(users).where(users.c.username == username))
+        return user_from_row(rows[0]) if rows else None

@@ -19,3 +19,7 @@ class AccountQueries(Protocol):
     async def user(self, user_id: UUID) -> User | None:
         """The user with this id; None if there is none."""
         ...
+
+    async def user_by_username(self, username: str) -> User | None:
+        """The user with this (normalised) username; None if there is none."""
+        ...

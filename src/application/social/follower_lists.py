@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.pagination import Page, page_from
+from application.ports.account_queries import AccountQueries
 from application.ports.social_queries import FollowEntry, FollowKey, FollowQueries
-from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import NotFound
 
 
@@ -21,12 +21,12 @@ class FollowListQuery:
 class ListFollowers:
     """The accounts following a user, most recent follow first."""
 
-    def __init__(self, uow: UnitOfWorkFactory, queries: FollowQueries) -> None:
-        self._uow = uow
+    def __init__(self, accounts: AccountQueries, queries: FollowQueries) -> None:
+        self._accounts = accounts
         self._queries = queries
 
     async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
-        await _require_user(self._uow, query.user_id)
+        await _require_user(self._accounts, query.user_id)
         rows = await self._queries.followers(
             query.user_id, after=query.after, limit=query.limit + 1
         )
@@ -36,19 +36,18 @@ class ListFollowers:
 class ListFollowing:
     """The accounts a user follows, most recent follow first."""
 
-    def __init__(self, uow: UnitOfWorkFactory, queries: FollowQueries) -> None:
-        self._uow = uow
+    def __init__(self, accounts: AccountQueries, queries: FollowQueries) -> None:
+        self._accounts = accounts
         self._queries = queries
 
     async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
-        await _require_user(self._uow, query.user_id)
+        await _require_user(self._accounts, query.user_id)
         rows = await self._queries.following(
             query.user_id, after=query.after, limit=query.limit + 1
         )
         return page_from(rows, query.limit, key_of=lambda e: (e.followed_at, e.user.id))
 
 
-async def _require_user(uow_factory: UnitOfWorkFactory, user_id: UUID) -> None:
-    async with uow_factory() as uow:
-        if await uow.users.get(user_id) is None:
-            raise NotFound("No such user.")
+async def _require_user(accounts: AccountQueries, user_id: UUID) -> None:
+    if await accounts.user(user_id) is None:
+        raise NotFound("No such user.")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.ports.account_queries import AccountQueries
 from application.ports.social_queries import FollowQueries
-from application.ports.unit_of_work import UnitOfWorkFactory
 from application.users.profile import Profile
 from domain.errors import NotFound
 from domain.values import normalize_username
@@ -27,16 +27,15 @@ class GetUser:
     `isFollowing` is filled for a signed-in viewer and null for anonymous ones.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, follows: FollowQueries) -> None:
-        self._uow = uow
+    def __init__(self, accounts: AccountQueries, follows: FollowQueries) -> None:
+        self._accounts = accounts
         self._follows = follows
 
     async def execute(self, query: GetUserQuery) -> Profile:
-        async with self._uow() as uow:
-            if query.user_id is not None:
-                user = await uow.users.get(query.user_id)
-            else:
-                user = await uow.users.get_by_username(normalize_username(query.username or ""))
+        if query.user_id is not None:
+            user = await self._accounts.user(query.user_id)
+        else:
+            user = await self._accounts.user_by_username(normalize_username(query.username or ""))
         if user is None:
             raise NotFound("No such user.")
         if query.viewer_id is None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.pagination import Page, page_from
-from application.ports.unit_of_work import UnitOfWorkFactory
+from application.ports.account_queries import AccountQueries
 from application.ports.videos import VideoKey, VideoQueries, VideoView
 from domain.errors import NotFound
 
@@ -22,14 +22,13 @@ class ListUserVideosQuery:
 class ListUserVideos:
     """A user's videos, newest first: others see the public ready ones; the owner sees all."""
 
-    def __init__(self, uow: UnitOfWorkFactory, queries: VideoQueries) -> None:
-        self._uow = uow
+    def __init__(self, accounts: AccountQueries, queries: VideoQueries) -> None:
+        self._accounts = accounts
         self._queries = queries
 
     async def execute(self, query: ListUserVideosQuery) -> Page[VideoView, VideoKey]:
-        async with self._uow() as uow:
-            if await uow.users.get(query.user_id) is None:
-                raise NotFound("No such user.")
+        if await self._accounts.user(query.user_id) is None:
+            raise NotFound("No such user.")
         rows = await self._queries.list_by_owner(
             query.user_id,
             query.viewer_id,
