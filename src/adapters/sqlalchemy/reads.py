@@ -44,7 +44,10 @@ _COMPILED_SHAPES = 512  # distinct statement shapes kept compiled (a few dozen e
 class Reader(Protocol):
     """Runs one SELECT and returns its rows (attribute and `_mapping` access by column label)."""
 
-    async def rows(self, query: Select[Any]) -> list[Any]: ...
+    async def rows(self, query: Select[Any], params: Mapping[str, Any] | None = None) -> list[Any]:
+        """`params`: the values of a statement built once with named `bindparam`s (a hot path
+        then skips building and keying a statement per call); None: the statement's own values."""
+        ...
 
     async def close(self) -> None: ...
 
@@ -55,13 +58,13 @@ class EngineReader:
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def rows(self, query: Select[Any]) -> list[Any]:
+    async def rows(self, query: Select[Any], params: Mapping[str, Any] | None = None) -> list[Any]:
         with database_errors():
             async with self._engine.connect() as connection:
                 if connection.dialect.name == "postgresql":
                     # One statement needs no explicit transaction: skip BEGIN and ROLLBACK.
                     await connection.execution_options(isolation_level="AUTOCOMMIT")
-                return list(await connection.execute(query))
+                return list(await connection.execute(query, dict(params or {})))
 
     async def close(self) -> None:
         """Nothing to do: the engine is disposed of with the rest of the adapters."""
@@ -99,9 +102,9 @@ class _Compiled:
                 processors.append((column.keyname, _result_processor(column_type, dialect)))
         self.result_processors = tuple(processors)
 
-    def parameters(self, extracted: Any) -> dict[str, Any]:
+    def parameters(self, extracted: Any, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         params = self.compiled.construct_params(
-            extracted_parameters=extracted, escape_names=False, _check=False
+            params=given, extracted_parameters=extracted, escape_names=False, _check=False
         )
         for name, process in self.compiled._bind_processors.items():
             if name in params and callable(process):
@@ -169,11 +172,21 @@ class PostgresReader:
         self.executed = 0  # statements sent (observability and tests)
         self._shapes: OrderedDict[Any, _Compiled] = OrderedDict()
         self._uncacheable: set[Any] = set()
+        # Statements built once (module-level, a few dozen): kept with their compiled form.
+        self._built: dict[int, tuple[Select[Any], _Compiled]] = {}
 
-    async def rows(self, query: Select[Any]) -> list[Any]:
-        cache_key = query._generate_cache_key()
-        shape = self._shape(query, cache_key)
-        params = shape.parameters(cache_key.bindparams if shape.cached and cache_key else None)
+    async def rows(self, query: Select[Any], given: Mapping[str, Any] | None = None) -> list[Any]:
+        if given is not None:  # a statement built once: compiled once, by identity
+            built = self._built.get(id(query))
+            if built is None or built[0] is not query:
+                compiled = self._dialect.statement_compiler(self._dialect, query)
+                built = self._built[id(query)] = (query, _Compiled(compiled, cached=False))
+            shape = built[1]
+            params = shape.parameters(None, given)
+        else:
+            cache_key = query._generate_cache_key()
+            shape = self._shape(query, cache_key)
+            params = shape.parameters(cache_key.bindparams if shape.cached and cache_key else None)
         await self._open()
         if self._down and not self._pool.get_stats().get("pool_available"):
             return await self._fetch_directly(shape, params)

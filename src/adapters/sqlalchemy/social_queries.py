@@ -6,18 +6,20 @@ authors are joined, and the viewer's flags are computed in the same statement.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Row,
     Select,
+    bindparam,
     exists,
     select,
-    tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -28,11 +30,15 @@ from adapters.sqlalchemy.video_queries import (
     PUBLISHED,
     author_columns,
     author_from_row,
+    bound_keyset_page,
+    bound_video_views,
     keyset_page,
     liked_flag,
     liked_from_row,
+    page_params,
+    uuid_param,
     video_view,
-    video_views,
+    viewer_params,
 )
 from application.ports.social_queries import (
     CommentKey,
@@ -100,7 +106,10 @@ class SqlCommentQueries:
         self._reader: Reader = reader or EngineReader(engine)
 
     async def get_view(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView | None:
-        rows = await self._reader.rows(_comment_views(viewer_id).where(comments.c.id == comment_id))
+        query = _comment_by_id(viewer_id is not None)
+        rows = await self._reader.rows(
+            query, {"comment_id": comment_id, **viewer_params(viewer_id)}
+        )
         return _comment_view(rows[0]) if rows else None
 
     async def top_level(
@@ -108,20 +117,17 @@ class SqlCommentQueries:
     ) -> Sequence[CommentView]:
         # `parent_id IS NULL` (no parameter) is the predicate of the partial index on
         # (video_id, created_at, id), which then serves the page in order.
-        query = _comment_views(viewer_id).where(
-            comments.c.video_id == video_id, comments.c.parent_id.is_(None)
-        )
-        newest_first = (comments.c.created_at, comments.c.id)
-        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
+        query = _top_level_comments(viewer_id is not None, after is not None)
+        params = {"video_id": video_id, **viewer_params(viewer_id), **page_params(after, limit)}
+        rows = await self._reader.rows(query, params)
         return [_comment_view(row) for row in rows]
 
     async def replies(
         self, comment_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
     ) -> Sequence[CommentView]:
-        query = _comment_views(viewer_id).where(comments.c.parent_id == comment_id)
-        oldest_first = (comments.c.created_at, comments.c.id)
-        page = keyset_page(query, oldest_first, after, limit, descending=False)
-        rows = await self._reader.rows(page)
+        query = _replies(viewer_id is not None, after is not None)
+        params = {"parent_id": comment_id, **viewer_params(viewer_id), **page_params(after, limit)}
+        rows = await self._reader.rows(query, params)
         return [_comment_view(row) for row in rows]
 
 
@@ -138,12 +144,9 @@ class SqlFeedQueries:
     ) -> Sequence[VideoView]:
         # A semi-join on the viewer's follows; per followed owner, the partial index on
         # (owner_id, published_at, id) holds exactly their published videos in order.
-        followed = select(follows.c.followee_id).where(follows.c.follower_id == viewer_id)
-        query = video_views(self._dialect_name, viewer_id).where(
-            PUBLISHED, videos.c.owner_id.in_(followed)
-        )
-        newest_first = (videos.c.published_at, videos.c.id)
-        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
+        query = _following_feed(self._dialect_name, after is not None)
+        params = {**viewer_params(viewer_id), **page_params(after, limit)}
+        rows = await self._reader.rows(query, params)
         return [video_view(row) for row in rows]
 
     async def ranked(
@@ -157,36 +160,93 @@ class SqlFeedQueries:
     ) -> Sequence[RankedVideo]:
         # Reads the partial index on (rank, id) backwards, skipping the few videos of the index's
         # head that lie outside the window; the rank orders exactly as the score (domain.ranking).
-        query = video_views(self._dialect_name, viewer_id).where(
-            PUBLISHED, videos.c.published_at > since, videos.c.published_at <= snapshot
-        )
-        if after is not None:
-            query = query.where(tuple_(videos.c.rank, videos.c.id) < after)
-        query = query.order_by(videos.c.rank.desc(), videos.c.id.desc()).limit(limit)
-        rows = await self._reader.rows(query)
+        query = _ranked_feed(self._dialect_name, viewer_id is not None, after is not None)
+        params = {
+            "since": since,
+            "snapshot": snapshot,
+            **viewer_params(viewer_id),
+            **page_params(after, limit),
+        }
+        rows = await self._reader.rows(query, params)
         return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
 
     async def older(
         self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
     ) -> Sequence[VideoView]:
-        query = video_views(self._dialect_name, viewer_id).where(
-            PUBLISHED, videos.c.published_at <= until
-        )
-        newest_first = (videos.c.published_at, videos.c.id)
-        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
+        query = _older_feed(self._dialect_name, viewer_id is not None, after is not None)
+        params = {"until": until, **viewer_params(viewer_id), **page_params(after, limit)}
+        rows = await self._reader.rows(query, params)
         return [video_view(row) for row in rows]
 
 
-def _comment_views(viewer_id: UUID | None) -> Select[Any]:
+# Statements built once per shape, with named parameters (see video_queries).
+
+
+def _time_param(name: str) -> BindParameter[Any]:
+    return bindparam(name, type_=videos.c.published_at.type)
+
+
+@functools.cache
+def _following_feed(dialect_name: str, after: bool) -> Select[Any]:
+    followed = select(follows.c.followee_id).where(follows.c.follower_id == uuid_param("viewer_id"))
+    query = bound_video_views(dialect_name, True).where(PUBLISHED, videos.c.owner_id.in_(followed))
+    return bound_keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
+
+
+@functools.cache
+def _ranked_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
+    query = bound_video_views(dialect_name, signed_in).where(
+        PUBLISHED,
+        videos.c.published_at > _time_param("since"),
+        videos.c.published_at <= _time_param("snapshot"),
+    )
+    # `rank` descending: (rank, id) is the key, as in `bound_keyset_page`.
+    return bound_keyset_page(query, (videos.c.rank, videos.c.id), after=after)
+
+
+@functools.cache
+def _older_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
+    query = bound_video_views(dialect_name, signed_in).where(
+        PUBLISHED, videos.c.published_at <= _time_param("until")
+    )
+    return bound_keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
+
+
+@functools.cache
+def _bound_comment_views(signed_in: bool) -> Select[Any]:
     liked = liked_flag(
-        None
-        if viewer_id is None
-        else exists().where(
-            comment_likes.c.user_id == viewer_id, comment_likes.c.comment_id == comments.c.id
+        exists().where(
+            comment_likes.c.user_id == uuid_param("viewer_id"),
+            comment_likes.c.comment_id == comments.c.id,
         )
+        if signed_in
+        else None
     )
     return select(*comments.c, *author_columns(), liked).select_from(
         comments.join(users, users.c.id == comments.c.author_id)
+    )
+
+
+@functools.cache
+def _comment_by_id(signed_in: bool) -> Select[Any]:
+    return _bound_comment_views(signed_in).where(comments.c.id == uuid_param("comment_id"))
+
+
+@functools.cache
+def _top_level_comments(signed_in: bool, after: bool) -> Select[Any]:
+    # `parent_id IS NULL` (no parameter) is the predicate of the partial index on
+    # (video_id, created_at, id), which then serves the page in order.
+    query = _bound_comment_views(signed_in).where(
+        comments.c.video_id == uuid_param("video_id"), comments.c.parent_id.is_(None)
+    )
+    return bound_keyset_page(query, (comments.c.created_at, comments.c.id), after=after)
+
+
+@functools.cache
+def _replies(signed_in: bool, after: bool) -> Select[Any]:
+    query = _bound_comment_views(signed_in).where(comments.c.parent_id == uuid_param("parent_id"))
+    return bound_keyset_page(
+        query, (comments.c.created_at, comments.c.id), after=after, descending=False
     )
 
 

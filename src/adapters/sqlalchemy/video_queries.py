@@ -7,16 +7,20 @@ The helpers below (`video_views`, `video_view`, `author_columns`, `author_from_r
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
+    Integer,
     Label,
     Row,
     Select,
     and_,
+    bindparam,
     exists,
     literal_column,
     null,
@@ -52,8 +56,8 @@ class SqlVideoQueries:
         self._dialect_name = engine.dialect.name
 
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
-        query = video_views(self._dialect_name, viewer_id).where(videos.c.id == video_id)
-        rows = await self._reader.rows(query)
+        query = _video_by_id(self._dialect_name, viewer_id is not None)
+        rows = await self._reader.rows(query, {"video_id": video_id, **viewer_params(viewer_id)})
         return video_view(rows[0]) if rows else None
 
     async def list_by_owner(
@@ -65,11 +69,11 @@ class SqlVideoQueries:
         after: VideoKey | None,
         limit: int,
     ) -> Sequence[VideoView]:
-        query = video_views(self._dialect_name, viewer_id).where(videos.c.owner_id == owner_id)
-        if not include_unlisted:
-            query = query.where(PUBLISHED)
-        newest_first = (videos.c.created_at, videos.c.id)
-        rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
+        query = _videos_of_owner(
+            self._dialect_name, viewer_id is not None, include_unlisted, after is not None
+        )
+        params = {"owner_id": owner_id, **viewer_params(viewer_id), **page_params(after, limit)}
+        rows = await self._reader.rows(query, params)
         return [video_view(row) for row in rows]
 
     async def list_public(
@@ -95,6 +99,76 @@ class SqlVideoQueries:
         newest_first = (videos.c.published_at, videos.c.id)
         rows = await self._reader.rows(keyset_page(query, newest_first, after, limit))
         return [video_view(row) for row in rows]
+
+
+# Statements built once per shape, with named parameters (hot paths: no statement is built or keyed
+# per request; see adapters.sqlalchemy.reads).
+
+
+def uuid_param(name: str) -> BindParameter[Any]:
+    return bindparam(name, type_=videos.c.id.type)
+
+
+@functools.cache
+def bound_video_views(dialect_name: str, signed_in: bool) -> Select[Any]:
+    """`video_views` with the viewer as the parameter `viewer_id` (given by `viewer_params`)."""
+    liked = liked_flag(
+        exists().where(
+            video_likes.c.user_id == uuid_param("viewer_id"), video_likes.c.video_id == videos.c.id
+        )
+        if signed_in
+        else None
+    )
+    return select(*video_columns(dialect_name), *author_columns(), liked).select_from(
+        videos.join(users, users.c.id == videos.c.owner_id)
+    )
+
+
+def viewer_params(viewer_id: UUID | None) -> dict[str, Any]:
+    return {} if viewer_id is None else {"viewer_id": viewer_id}
+
+
+def bound_keyset_page(
+    query: Select[Any],
+    key: tuple[ColumnElement[Any], ColumnElement[Any]],
+    *,
+    after: bool,
+    descending: bool = True,
+) -> Select[Any]:
+    """`keyset_page` with the position as `after_0`, `after_1` and the size as `page_limit`
+    (given by `page_params`)."""
+    if after:
+        position = tuple_(*key)
+        bound = tuple_(
+            bindparam("after_0", type_=key[0].type), bindparam("after_1", type_=key[1].type)
+        )
+        query = query.where(position < bound if descending else position > bound)
+    order = [column.desc() if descending else column.asc() for column in key]
+    return query.order_by(*order).limit(bindparam("page_limit", type_=Integer))
+
+
+def page_params(after: tuple[Any, Any] | None, limit: int) -> dict[str, Any]:
+    params: dict[str, Any] = {"page_limit": limit}
+    if after is not None:
+        params["after_0"], params["after_1"] = after
+    return params
+
+
+@functools.cache
+def _video_by_id(dialect_name: str, signed_in: bool) -> Select[Any]:
+    return bound_video_views(dialect_name, signed_in).where(videos.c.id == uuid_param("video_id"))
+
+
+@functools.cache
+def _videos_of_owner(
+    dialect_name: str, signed_in: bool, include_unlisted: bool, after: bool
+) -> Select[Any]:
+    query = bound_video_views(dialect_name, signed_in).where(
+        videos.c.owner_id == uuid_param("owner_id")
+    )
+    if not include_unlisted:
+        query = query.where(PUBLISHED)
+    return bound_keyset_page(query, (videos.c.created_at, videos.c.id), after=after)
 
 
 def video_views(dialect_name: str, viewer_id: UUID | None) -> Select[Any]:
