@@ -3,9 +3,12 @@
 Clients upload and download straight from the store with presigned URLs. Those URLs are signed by
 a second client configured with the endpoint clients reach (`public_endpoint_url`), which may differ
 from the one this server uses (`minio:9000` inside docker-compose, `localhost:9000` in a browser);
-presigning makes no network call. Every boto3 call runs in a worker thread, and every boto3 or
-botocore error is translated: outages (connection errors, timeouts, 5xx) to
-`DependencyUnavailable("storage")`, anything else to a `StorageError`.
+presigning makes no network call. Every boto3 call runs in a worker thread of the adapter's own,
+and every boto3 or botocore error is translated: outages (connection errors, timeouts, 5xx) to
+`DependencyUnavailable("storage")`, anything else to a `StorageError`. A store that is slow or stops
+answering is an outage too: a call on a request's path that has not ended within
+`CALL_DEADLINE_SECONDS` gives `DependencyUnavailable`, and botocore's connect and read timeouts
+bound every call.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ import asyncio
 import contextlib
 import math
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any, ParamSpec, TypeVar
 
 import boto3
@@ -41,13 +46,20 @@ _REJECTED = frozenset(
     {"InvalidPart", "InvalidPartOrder", "NoSuchUpload", "EntityTooSmall", "MalformedXML"}
 )
 _OUTAGE_CODES = frozenset({"SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout"})
+# botocore's own limits: per connection attempt, per socket read (long server-side operations keep
+# the connection alive by sending whitespace), and two attempts in all.
 _CONFIG = Config(
     signature_version="s3v4",
     s3={"addressing_style": "path"},
-    connect_timeout=3,
+    connect_timeout=2,
     read_timeout=10,
     retries={"max_attempts": 2, "mode": "standard"},
 )
+# A call on a request's path (metadata, a few bytes) that has not ended after this long
+# is an outage: the request gets its 503 while the call ends in its thread within botocore's limits.
+CALL_DEADLINE_SECONDS = 5.0
+# Calls run on threads of their own, so that a slow store cannot starve other blocking work (bcrypt).
+_THREADS = 16
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -76,14 +88,10 @@ def _translate(operation: str, error: Exception) -> Exception:
     return StorageError(f"S3 {operation} failed: {type(error).__name__}.")
 
 
-async def _in_thread(
-    operation: str, function: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs
-) -> _T:
-    """Run a blocking boto3 call in a worker thread, translating its errors."""
-    try:
-        return await asyncio.to_thread(function, *args, **kwargs)
-    except (BotoCoreError, ClientError, OSError) as error:
-        raise _translate(operation, error) from error
+def _retrieve(future: asyncio.Future[None]) -> None:
+    """Mark the outcome as seen, so that a failure nobody waited for is not logged as lost."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _quoted(etag: str) -> str:
@@ -116,6 +124,8 @@ class S3ObjectStorage:
         self._presigner: Any = session.client(
             "s3", endpoint_url=public_endpoint_url or endpoint_url, config=_CONFIG
         )
+        self._executor: ThreadPoolExecutor | None = None  # started by the first call
+        self._checking: asyncio.Future[None] | None = None
 
     @property
     def bucket(self) -> str:
@@ -126,9 +136,38 @@ class S3ObjectStorage:
         return self._prefix
 
     async def close(self) -> None:
-        """Close the clients' connection pools."""
+        """Close the clients' connection pools and the threads (a later call starts new ones)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
         await asyncio.to_thread(self._client.close)
         await asyncio.to_thread(self._presigner.close)
+
+    async def _call(
+        self, operation: str, function: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs
+    ) -> _T:
+        """Run a blocking boto3 call in a worker thread, translating its errors; a call that takes
+        longer than `CALL_DEADLINE_SECONDS` is an outage."""
+        return await self._run(CALL_DEADLINE_SECONDS, operation, partial(function, *args, **kwargs))
+
+    async def _call_long(
+        self, operation: str, function: Callable[_P, _T], /, *args: _P.args, **kwargs: _P.kwargs
+    ) -> _T:
+        """Like `_call`, for calls that may take long by nature (assembling parts, copying, writing
+        whole objects, presigning thousands of part URLs, which makes no network call): only
+        botocore's limits apply, which a store that stops answering exceeds."""
+        return await self._run(None, operation, partial(function, *args, **kwargs))
+
+    async def _run(self, deadline: float | None, operation: str, call: Callable[[], _T]) -> _T:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=_THREADS, thread_name_prefix="s3")
+        future = asyncio.get_running_loop().run_in_executor(self._executor, call)
+        try:
+            return await asyncio.wait_for(future, deadline)
+        except TimeoutError:  # also botocore's socket timeouts
+            raise DependencyUnavailable("storage") from None
+        except (BotoCoreError, ClientError, OSError) as error:
+            raise _translate(operation, error) from error
 
     async def create_upload(
         self,
@@ -145,7 +184,7 @@ class S3ObjectStorage:
         expires_in = _expires_in(expires_at)
         if part_size is None:
             params = {"Bucket": self._bucket, "Key": object_key, "ContentType": content_type}
-            url = await _in_thread(
+            url = await self._call_long(
                 "presign put_object",
                 self._presigner.generate_presigned_url,
                 "put_object",
@@ -160,7 +199,7 @@ class S3ObjectStorage:
         count = -(-size_bytes // part_size)
         if count > MAX_PARTS:
             raise ValueError(f"S3 allows at most {MAX_PARTS} parts per upload")
-        created = await _in_thread(
+        created = await self._call(
             "create_multipart_upload",
             self._client.create_multipart_upload,
             Bucket=self._bucket,
@@ -169,7 +208,7 @@ class S3ObjectStorage:
         )
         upload_id = str(created["UploadId"])
         try:
-            urls = await _in_thread(
+            urls = await self._call_long(
                 "presign upload_part", self._presign_parts, object_key, upload_id, count, expires_in
             )
         except BaseException:
@@ -191,7 +230,7 @@ class S3ObjectStorage:
             for part in ordered_parts(parts)
         ]
         try:
-            await _in_thread(
+            await self._call_long(
                 "complete_multipart_upload",
                 self._client.complete_multipart_upload,
                 Bucket=self._bucket,
@@ -206,7 +245,7 @@ class S3ObjectStorage:
 
     async def abort_upload(self, key: str, upload_id: str) -> None:
         try:
-            await _in_thread(
+            await self._call(
                 "abort_multipart_upload",
                 self._client.abort_multipart_upload,
                 Bucket=self._bucket,
@@ -219,7 +258,7 @@ class S3ObjectStorage:
 
     async def stat(self, key: str) -> StoredObject | None:
         try:
-            head = await _in_thread(
+            head = await self._call(
                 "head_object", self._client.head_object, Bucket=self._bucket, Key=self._key(key)
             )
         except S3RequestFailed as error:
@@ -231,16 +270,16 @@ class S3ObjectStorage:
     async def read_head(self, key: str, length: int) -> bytes:
         if length <= 0:
             return b""
-        return await _in_thread("get_object", self._read_all, self._key(key), length)
+        return await self._call("get_object", self._read_all, self._key(key), length)
 
     async def read_range(self, key: str, start: int, end: int) -> AsyncIterator[bytes]:
         if start < 0 or end < start:
             raise ValueError(f"invalid byte range {start}-{end}")
-        body = await _in_thread("get_object", self._open_range, self._key(key), start, end)
+        body = await self._call("get_object", self._open_range, self._key(key), start, end)
         if body is None:
             return
         try:
-            while chunk := await _in_thread("get_object", body.read, CHUNK_BYTES):
+            while chunk := await self._call("get_object", body.read, CHUNK_BYTES):
                 yield chunk
         finally:
             await asyncio.to_thread(body.close)
@@ -253,7 +292,7 @@ class S3ObjectStorage:
             "Key": self._key(key),
             "ResponseContentType": content_type,
         }
-        url: str = await _in_thread(
+        url: str = await self._call_long(
             "presign get_object",
             self._presigner.generate_presigned_url,
             "get_object",
@@ -263,12 +302,12 @@ class S3ObjectStorage:
         return url
 
     async def delete(self, key: str) -> None:
-        await _in_thread(
+        await self._call(
             "delete_object", self._client.delete_object, Bucket=self._bucket, Key=self._key(key)
         )
 
     async def put(self, key: str, data: bytes, *, content_type: str) -> None:
-        await _in_thread(
+        await self._call_long(
             "put_object",
             self._client.put_object,
             Bucket=self._bucket,
@@ -283,7 +322,7 @@ class S3ObjectStorage:
             if await self.stat(source_key) is None:
                 raise StorageError("There is no such object.")
             return
-        await _in_thread(
+        await self._call_long(
             "copy_object",
             self._client.copy_object,
             Bucket=self._bucket,
@@ -303,8 +342,23 @@ class S3ObjectStorage:
         raise StorageError("Uploads to S3 go straight to the bucket, not through this API.")
 
     async def check(self) -> None:
-        """Ready when the bucket answers `HeadBucket`."""
-        await _in_thread("head_bucket", self._client.head_bucket, Bucket=self._bucket)
+        """Ready when the bucket answers `HeadBucket`.
+
+        At most one `HeadBucket` runs at a time: a check made while one is under way waits for that
+        one, so that readiness polls against a store that does not answer do not pile up calls.
+        """
+        running = self._checking
+        if (
+            running is None
+            or running.done()
+            or running.get_loop() is not asyncio.get_running_loop()
+        ):
+            running = self._checking = asyncio.ensure_future(self._head_bucket())
+            running.add_done_callback(_retrieve)
+        await asyncio.shield(running)
+
+    async def _head_bucket(self) -> None:
+        await self._call("head_bucket", self._client.head_bucket, Bucket=self._bucket)
 
     def _key(self, key: str) -> str:
         if not key:

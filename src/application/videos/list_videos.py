@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -14,7 +13,6 @@ from domain.videos import HASHTAG_MAX
 from domain.words import caption_words
 
 MAX_QUERY_WORDS = 8
-_HASHTAG_RE = re.compile(rf"\w{{1,{HASHTAG_MAX}}}")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,30 +25,37 @@ class ListVideosQuery:
 
 
 def _hashtag(raw: str | None) -> str | None:
+    """The tag to look for: 1..100 characters after an optional '#', no '#', spaces or controls.
+
+    A tag that is not a word (hashtags are words) is no error: no video has it.
+    """
     if raw is None:
         return None
-    tag = raw.strip().removeprefix("#").lower()
-    if not _HASHTAG_RE.fullmatch(tag):
-        raise ValidationFailed.single("hashtag", "must be one word of letters, digits or '_'")
-    return tag
+    tag = raw.removeprefix("#")
+    if not 1 <= len(tag) <= HASHTAG_MAX or any(_not_in_tag(ch) for ch in tag):
+        raise ValidationFailed.single(
+            "hashtag", "must be one tag: no spaces, control characters or other '#'"
+        )
+    return tag.lower()
+
+
+def _not_in_tag(ch: str) -> bool:
+    return ch == "#" or ch.isspace() or ch < " " or ch == "\x7f"
 
 
 def _words(raw: str | None) -> tuple[str, ...]:
+    """The words to look for (none: every caption matches), at most the first 8 different ones."""
     if raw is None:
         return ()
-    words = caption_words(raw)
-    if not words:
-        raise ValidationFailed.single("q", "must contain at least one word")
-    if len(words) > MAX_QUERY_WORDS:
-        raise ValidationFailed.single("q", f"may contain at most {MAX_QUERY_WORDS} words")
-    return words
+    return caption_words(raw)[:MAX_QUERY_WORDS]
 
 
 class ListVideos:
     """Public ready videos, newest published first.
 
     `hashtag` (with or without `#`, case-insensitive) keeps videos tagged with it; `q` keeps videos
-    whose caption contains every one of its words (whole words, case-insensitive).
+    whose caption contains every one of its words (whole words, case-insensitive; like a search
+    engine, only its first 8 different words count, and a `q` without words filters nothing).
     """
 
     def __init__(self, queries: VideoQueries) -> None:

@@ -15,10 +15,10 @@ from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 from litestar.stores.memory import MemoryStore
-from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from prometheus_client import REGISTRY
 
+from adapters.redis.rate_limit import RedisRateLimitStore, SharedRateLimitMiddleware
 from entrypoints import container as composition
 from entrypoints import worker
 from entrypoints.container import Container
@@ -39,7 +39,7 @@ from entrypoints.http.observability import (
     SecurityHeadersMiddleware,
     logging_plugin,
 )
-from entrypoints.http.schemas.openapi import StrictStructSchemaPlugin
+from entrypoints.http.schemas.openapi import ConfiguredOpenAPIConfig, StrictStructSchemaPlugin
 from entrypoints.http.security import BEARER_AUTH
 
 API_PREFIX = "/api/v1"
@@ -58,8 +58,11 @@ Errors are RFC 9457 problem details (`application/problem+json`). Lists are keys
 """
 
 
-def _require_json(request: Request[Any, Any, Any]) -> None:
-    """415 for a body that is not JSON (routes that take other bodies opt out with `raw_body`)."""
+async def _require_json(request: Request[Any, Any, Any]) -> None:
+    """415 for a body that is not JSON (routes that take other bodies opt out with `raw_body`).
+
+    Async on purpose: Litestar runs a synchronous hook on a worker thread, a thread hop per request.
+    """
     if request.method not in _BODY_METHODS or request.route_handler.opt.get("raw_body"):
         return
     has_body = (
@@ -70,13 +73,14 @@ def _require_json(request: Request[Any, Any, Any]) -> None:
         raise problem(415, "Send the body as JSON with 'Content-Type: application/json'.")
 
 
-def _openapi_config() -> OpenAPIConfig:
-    return OpenAPIConfig(
+def _openapi_config(max_upload_bytes: int) -> OpenAPIConfig:
+    return ConfiguredOpenAPIConfig(
         title="Clipstream API",
         version="1.0.0",
         description=_DESCRIPTION.strip(),
         path=DOCS_PATH,
         render_plugins=[swagger_ui()],
+        max_upload_bytes=max_upload_bytes,  # stated as `sizeBytes`' maximum
         components=Components(
             security_schemes={
                 BEARER_AUTH: SecurityScheme(type="http", scheme="bearer", bearer_format="JWT")
@@ -126,7 +130,7 @@ def _stores(container: Container) -> StoreRegistry:
     if container.core.settings().redis_url:
         client = container.core.redis()
         return StoreRegistry(
-            default_factory=lambda name: RedisStore(client, namespace=f"clipstream:{name}")
+            default_factory=lambda name: RedisRateLimitStore(client, namespace=f"clipstream:{name}")
         )
     return StoreRegistry(default_factory=lambda _name: MemoryStore())
 
@@ -169,6 +173,7 @@ def create_app(container: Container) -> Litestar:
         rate_limit = RateLimitConfig(
             rate_limit=("minute", settings.rate_limit_per_minute),
             exclude=["/health", "/metrics"],
+            middleware_class=SharedRateLimitMiddleware,  # one atomic count across instances
         )
         middleware.append(rate_limit.middleware)
 
@@ -188,7 +193,7 @@ def create_app(container: Container) -> Litestar:
         middleware=middleware,
         before_request=_require_json,
         lifespan=[lifespan],
-        openapi_config=_openapi_config(),
+        openapi_config=_openapi_config(settings.max_upload_bytes),
         stores=_stores(container),
         request_max_body_size=JSON_BODY_LIMIT,
         on_app_init=[configure],

@@ -111,9 +111,16 @@ def _field_of(error: dict[str, Any]) -> str:
     return key
 
 
+def _message_of(error: dict[str, Any]) -> str:
+    message = str(error.get("message", "is invalid"))
+    if message.startswith("Expected `str` matching regex"):  # the regex itself helps nobody here
+        return "is not in the allowed form (see its description and pattern at /schema)"
+    return message
+
+
 def _from_validation(exc: ValidationException) -> ProblemDetailsException:
     raw = exc.extra if isinstance(exc.extra, list) else []
-    errors = [FieldError(_field_of(e), str(e.get("message", "is invalid"))) for e in raw]
+    errors = [FieldError(_field_of(e), _message_of(e)) for e in raw]
     if any(e.get("source") == "body" for e in raw):
         return problem(422, "The request body is invalid.", slug="validation-failed", errors=errors)
     return problem(400, "A parameter is malformed.", slug="bad-parameter", errors=errors)

@@ -37,7 +37,7 @@ class AuthController(ApiController):
         status_code=201,
         summary="Create an account",
         description=described_by(Register),
-        responses=problems(409, 422),
+        responses=problems(409, json_body=True),
     )
     async def register(
         self, data: JSONBody[RegisterIn], register: SkipValidation[Register]
@@ -58,7 +58,7 @@ class AuthController(ApiController):
         status_code=200,
         summary="Log in",
         description=described_by(Login),
-        responses=problems(401, 422),
+        responses=problems(401, json_body=True),
     )
     async def login(self, data: JSONBody[LoginIn], login: SkipValidation[Login]) -> TokensOut:
         return tokens_out(
@@ -71,7 +71,7 @@ class AuthController(ApiController):
         status_code=200,
         summary="Exchange a refresh token for new tokens",
         description=described_by(RefreshTokens),
-        responses=problems(401, 422),
+        responses=problems(401, json_body=True),
     )
     async def refresh(
         self, data: JSONBody[RefreshIn], refresh_tokens: SkipValidation[RefreshTokens]
@@ -85,7 +85,7 @@ class AuthController(ApiController):
         status_code=204,
         summary="Log out of this session",
         description=described_by(Logout),
-        responses=problems(422),
+        responses=problems(json_body=True),
     )
     async def logout(self, data: JSONBody[RefreshIn], logout: SkipValidation[Logout]) -> None:
         await logout.execute(LogoutCommand(refresh_token=data.refresh_token))
@@ -97,7 +97,7 @@ class AuthController(ApiController):
         summary="Log out of every session",
         description=described_by(LogoutAll),
         security=SECURITY,
-        responses=problems(401),
+        responses=problems(401, 415),
     )
     async def logout_all(
         self,
@@ -113,7 +113,7 @@ class AuthController(ApiController):
         summary="Change the password",
         description=described_by(ChangePassword),
         security=SECURITY,
-        responses=problems(401, 403, 422),
+        responses=problems(401, 403, json_body=True),
     )
     async def change_password(
         self,

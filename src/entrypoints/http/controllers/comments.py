@@ -54,7 +54,7 @@ class CommentsController(ApiController):
         summary="Edit a comment",
         description=described_by(EditComment),
         security=SECURITY,
-        responses=problems(401, 403, 404, 422),
+        responses=problems(401, 403, 404, json_body=True),
     )
     async def edit_comment(
         self,
@@ -75,7 +75,7 @@ class CommentsController(ApiController):
         summary="Delete a comment and its replies",
         description=described_by(DeleteComment),
         security=SECURITY,
-        responses=problems(401, 403, 404),
+        responses=problems(401, 403, 404, 415),
     )
     async def delete_comment(
         self,
@@ -122,7 +122,7 @@ class CommentsController(ApiController):
         operation_id="likeComment",
         summary="Like a comment (idempotent)",
         security=SECURITY,
-        responses=problems(401, 404),
+        responses=problems(401, 404, 415),
     )
     async def like(
         self,
@@ -141,7 +141,7 @@ class CommentsController(ApiController):
         status_code=200,
         summary="Take back a like of a comment (idempotent)",
         security=SECURITY,
-        responses=problems(401, 404),
+        responses=problems(401, 404, 415),
     )
     async def unlike(
         self,

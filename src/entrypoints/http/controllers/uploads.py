@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from litestar import Request, Response, put
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 from litestar.params import FromPath, SkipValidation
 
 from application.videos.receive_upload import ReceiveUpload, ReceiveUploadCommand
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.videos import UploadReceivedOut
+
+
+@dataclass
+class _RawBodyOperation(Operation):
+    """The upload's body in the document: Litestar documents only bodies it decodes itself."""
+
+    def __post_init__(self) -> None:
+        self.request_body = RequestBody(
+            content={
+                "application/octet-stream": OpenAPIMediaType(
+                    schema=Schema(
+                        type=OpenAPIType.STRING, content_media_type="application/octet-stream"
+                    )
+                )
+            },
+            description="The bytes of the file (or part), sent as is (any `Content-Type`).",
+            required=True,
+        )
 
 
 class UploadsController(ApiController):
@@ -26,6 +46,7 @@ class UploadsController(ApiController):
         description=described_by(ReceiveUpload),
         request_max_body_size=None,  # the signed grant's own limit is enforced while streaming
         opt={"raw_body": True},
+        operation_class=_RawBodyOperation,
         responses=problems(403, 404, 413),
     )
     async def upload(

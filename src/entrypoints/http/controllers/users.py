@@ -64,7 +64,7 @@ class UsersController(ApiController):
         summary="Edit the signed-in account's profile",
         description=described_by(UpdateProfile),
         security=SECURITY,
-        responses=problems(401, 422),
+        responses=problems(401, json_body=True),
     )
     async def update_me(
         self,
@@ -89,7 +89,7 @@ class UsersController(ApiController):
         summary="Delete the signed-in account",
         description=described_by(DeleteAccount),
         security=SECURITY,
-        responses=problems(401, 403, 422),
+        responses=problems(401, 403, json_body=True),
     )
     async def delete_me(
         self,
@@ -205,7 +205,7 @@ class UsersController(ApiController):
         summary="Follow an account (idempotent)",
         description=described_by(FollowUser),
         security=SECURITY,
-        responses=problems(401, 404, 422),
+        responses=problems(401, 404, 415, 422),
     )
     async def follow(
         self,
@@ -225,7 +225,7 @@ class UsersController(ApiController):
         summary="Stop following an account (idempotent)",
         description=described_by(UnfollowUser),
         security=SECURITY,
-        responses=problems(401, 404, 422),
+        responses=problems(401, 404, 415, 422),
     )
     async def unfollow(
         self,

@@ -8,12 +8,13 @@ from uuid import UUID
 
 import msgspec
 from litestar import Request, Response, delete, get, patch, post, put
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter, SkipValidation
 from litestar.response import Redirect, Stream
 from msgspec import UNSET
 
 from application.auth.results import Principal
-from application.idempotency import IdempotentRequests, fingerprint
+from application.idempotency import MAX_KEY_LENGTH, IdempotentRequests, fingerprint
 from application.ports.idempotency import StoredResponse
 from application.ports.storage import CompletedPart
 from application.social.create_comment import CreateComment, CreateCommentCommand
@@ -25,15 +26,17 @@ from application.videos.complete_upload import CompleteUpload, CompleteUploadCom
 from application.videos.create_video import CreateVideo, CreateVideoCommand
 from application.videos.delete_video import DeleteVideo, DeleteVideoCommand
 from application.videos.get_video import GetVideo, GetVideoQuery
-from application.videos.list_videos import ListVideos, ListVideosQuery
+from application.videos.list_videos import MAX_QUERY_WORDS, ListVideos, ListVideosQuery
 from application.videos.stream_video import StreamVideo, StreamVideoQuery
 from application.videos.update_video import UpdateVideo, UpdateVideoCommand
+from domain.videos import HASHTAG_MAX
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.errors import problem
 from entrypoints.http.observability import UPLOADS
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.ranges import UnsatisfiableRange, parse_range
+from entrypoints.http.schemas.common import CONTROL, SPACE
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.social import (
     CommentOut,
@@ -43,6 +46,7 @@ from entrypoints.http.schemas.social import (
     comment_out,
 )
 from entrypoints.http.schemas.videos import (
+    COMPLETE_BODY_LIMIT,
     CompleteUploadIn,
     CreatedVideoOut,
     CreateVideoIn,
@@ -55,12 +59,30 @@ from entrypoints.http.schemas.videos import (
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
 VideoKeyShape = tuple[datetime, UUID]
+# The use case's rule for the searched hashtag (422 otherwise), in the document.
+_HASHTAG_PATTERN = rf"^#?[^#{SPACE}{CONTROL}]{{1,{HASHTAG_MAX}}}$"
+_STREAM_RESPONSES = {
+    200: ResponseSpec(
+        bytes, media_type="video/*", description="The whole file.", generate_examples=False
+    ),
+    206: ResponseSpec(
+        bytes,
+        media_type="video/*",
+        description="The `Range` asked for (`Content-Range`).",
+        generate_examples=False,
+    ),
+    302: ResponseSpec(None, description="The file is at the short-lived URL in `Location`."),
+    304: ResponseSpec(None, description="Not modified: `If-None-Match` names the current ETag."),
+}
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
         name="Idempotency-Key",
-        max_length=255,
-        description="Retry-safe creation: the same key and body within 24 h replays the first response.",
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        pattern=r"^[!-~]([ -~]*[!-~])?$",  # printable ASCII: what a header value can carry intact
+        description="Retry-safe creation: the same key and body within 24 h replays the first "
+        "response. 1..255 printable ASCII characters.",
     ),
 ]
 
@@ -78,7 +100,7 @@ class VideosController(ApiController):
         summary="Start a video upload",
         description=described_by(CreateVideo),
         security=SECURITY,
-        responses=problems(401, 409, 422),
+        responses=problems(401, 409, json_body=True),
     )
     async def create(
         self,
@@ -120,7 +142,8 @@ class VideosController(ApiController):
         summary="Finish an upload",
         description=described_by(CompleteUpload),
         security=SECURITY,
-        responses=problems(401, 403, 404, 409, 422),
+        request_max_body_size=COMPLETE_BODY_LIMIT,  # every part of the largest upload fits
+        responses=problems(401, 403, 404, 409, json_body=True),
     )
     async def complete(
         self,
@@ -155,11 +178,20 @@ class VideosController(ApiController):
         base_url: SkipValidation[str],
         hashtag: Annotated[
             str | None,
-            QueryParameter(max_length=101, description="A hashtag, with or without '#'."),
+            QueryParameter(
+                max_length=HASHTAG_MAX + 1,
+                description="A hashtag, with or without '#' (no spaces; a tag that is not a word "
+                "of letters, digits or '_' matches no video).",
+                schema_extra={"pattern": _HASHTAG_PATTERN},
+            ),
         ] = None,
         q: Annotated[
             str | None,
-            QueryParameter(max_length=200, description="Words the caption must contain."),
+            QueryParameter(
+                max_length=200,
+                description="Words the caption must contain (words of letters, digits or '_'; "
+                f"only the first {MAX_QUERY_WORDS} different ones count).",
+            ),
         ] = None,
         limit: Limit = 20,
         cursor: Cursor = None,
@@ -204,7 +236,7 @@ class VideosController(ApiController):
         summary="Edit a video",
         description=described_by(UpdateVideo),
         security=SECURITY,
-        responses=problems(401, 403, 404, 409, 422),
+        responses=problems(401, 403, 404, 409, json_body=True),
     )
     async def update_video(
         self,
@@ -231,7 +263,7 @@ class VideosController(ApiController):
         summary="Delete a video and its stored file",
         description=described_by(DeleteVideo),
         security=SECURITY,
-        responses=problems(401, 403, 404),
+        responses=problems(401, 403, 404, 415),
     )
     async def delete_video(
         self,
@@ -250,7 +282,7 @@ class VideosController(ApiController):
         description=described_by(StreamVideo)
         + "\n\n302 to a short-lived storage URL, or the bytes (200, or 206 for a `Range` request).",
         security=OPTIONAL_SECURITY,
-        responses=problems(401, 404, 416),
+        responses={**problems(401, 404, 416), **_STREAM_RESPONSES},
         status_code=200,
     )
     async def stream(
@@ -302,7 +334,7 @@ class VideosController(ApiController):
         summary="Like a video (idempotent)",
         description=described_by(LikeVideo),
         security=SECURITY,
-        responses=problems(401, 404),
+        responses=problems(401, 404, 415),
     )
     async def like(
         self,
@@ -322,7 +354,7 @@ class VideosController(ApiController):
         summary="Take back a like (idempotent)",
         description=described_by(UnlikeVideo),
         security=SECURITY,
-        responses=problems(401, 404),
+        responses=problems(401, 404, 415),
     )
     async def unlike(
         self,
@@ -342,7 +374,7 @@ class VideosController(ApiController):
         summary="Count a view",
         description=described_by(RecordView),
         security=OPTIONAL_SECURITY,
-        responses=problems(401, 404),
+        responses=problems(401, 404, 415),
     )
     async def record_view(
         self,
@@ -395,7 +427,7 @@ class VideosController(ApiController):
         summary="Comment on a video, or reply",
         description=described_by(CreateComment),
         security=SECURITY,
-        responses=problems(401, 404, 409, 422),
+        responses=problems(401, 404, 409, json_body=True),
     )
     async def create_comment(
         self,

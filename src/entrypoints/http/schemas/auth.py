@@ -9,34 +9,43 @@ from msgspec import Meta
 
 from application.auth.results import IssuedTokens
 from domain.values import (
-    DISPLAY_NAME_MAX,
     EMAIL_MAX,
     PASSWORD_MAX,
     PASSWORD_MIN,
     USERNAME_MAX,
     USERNAME_MIN,
 )
-from entrypoints.http.schemas.users import AnyPassword, MeOut, me_out
+from entrypoints.http.schemas.users import AnyPassword, DisplayName, MeOut, me_out
 
 Username = Annotated[
     str,
     Meta(
         min_length=USERNAME_MIN,
         max_length=USERNAME_MAX,
-        pattern=r"^[A-Za-z0-9_.]+$",
+        pattern=r"^[A-Za-z0-9_.]+$(?!\n)",
         description="3..30 of a-z, 0-9, '_' and '.'; case-insensitive (stored lower-cased).",
         examples=["ana.silva"],
     ),
 ]
 EmailAddress = Annotated[
-    str, Meta(min_length=3, max_length=EMAIL_MAX, examples=["ana@example.com"])
+    str,
+    Meta(
+        min_length=3,
+        max_length=EMAIL_MAX,
+        # A local part of 1..64 printable ASCII characters but '@', and a dotted host name.
+        pattern=r"^[!-?A-~]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$(?!\n)",
+        description="An email address (ASCII), unique case-insensitively.",
+        examples=["ana@example.com"],
+    ),
 ]
 NewPassword = Annotated[
     str,
     Meta(
         min_length=PASSWORD_MIN,
         max_length=PASSWORD_MAX,
-        description="8..256 characters; every character counts.",
+        pattern=r"^[^\x00]*$",
+        description="8..256 characters, no NUL; every character counts.",
         examples=["correct horse battery staple"],
     ),
 ]
@@ -50,7 +59,7 @@ class RegisterIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     username: Username
     email: EmailAddress
     password: NewPassword
-    display_name: Annotated[str, Meta(max_length=DISPLAY_NAME_MAX)] | None = None
+    display_name: DisplayName | None = None
 
 
 class LoginIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):

@@ -7,6 +7,14 @@ from typing import Annotated
 
 from msgspec import Meta
 
+# Patterns in this package read alike in Python's `re` (msgspec checks values with it) and in
+# ECMA-262, JSON Schema's dialect (clients, Swagger UI and Schemathesis use it): no `\w`, `\d` or `\s`,
+# whose meanings differ, and `$(?!\n)` at the end where Python's `$` would also match before a final
+# line feed.
+CONTROL = r"\x00-\x1f\x7f"
+# What `str.strip()` removes (Python's whitespace), spelled out for the same reason.
+SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+
 Timestamp = Annotated[
     str,
     Meta(

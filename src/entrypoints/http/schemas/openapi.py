@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.spec import OpenAPI
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
@@ -28,3 +31,43 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
         if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
             schema.additional_properties = False
         return schema
+
+
+# The property whose `maximum` is the configured upload limit: (component schema, property).
+_UPLOAD_SIZE = ("CreateVideoIn", "sizeBytes")
+
+
+@dataclass
+class _DocumentWithLimits(OpenAPI):
+    """The OpenAPI document, stating the limits of this server's configuration."""
+
+    max_upload_bytes: int = 0
+
+    @property
+    def _exclude_fields(self) -> set[str]:
+        return {"max_upload_bytes"}
+
+    def to_schema(self) -> dict[str, Any]:
+        document = super().to_schema()
+        component, prop = _UPLOAD_SIZE
+        document["components"]["schemas"][component]["properties"][prop]["maximum"] = (
+            self.max_upload_bytes
+        )
+        return document
+
+
+@dataclass
+class ConfiguredOpenAPIConfig(OpenAPIConfig):
+    """Litestar's OpenAPI configuration, plus the settings whose values the document states.
+
+    A struct's bounds are fixed when its module loads, but the largest upload is a setting
+    (`CLIPSTREAM_MAX_UPLOAD_BYTES`): without it in the document as `sizeBytes`' `maximum`, the
+    document would call a larger size valid that the server then rejects with 422.
+    """
+
+    max_upload_bytes: int = 0
+
+    def to_openapi_schema(self) -> OpenAPI:
+        document = super().to_openapi_schema()
+        values = {field.name: getattr(document, field.name) for field in fields(document)}
+        return _DocumentWithLimits(**values, max_upload_bytes=self.max_upload_bytes)

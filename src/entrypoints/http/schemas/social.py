@@ -10,10 +10,28 @@ from msgspec import Meta
 
 from application.ports.social_queries import CommentView
 from domain.comments import BODY_MAX
-from entrypoints.http.schemas.common import Id, Timestamp, optional_timestamp, timestamp
+from entrypoints.http.schemas.common import (
+    CONTROL,
+    SPACE,
+    Id,
+    Timestamp,
+    optional_timestamp,
+    timestamp,
+)
 from entrypoints.http.schemas.users import UserSummaryOut, summary_out
 
-Body = Annotated[str, Meta(min_length=1, max_length=BODY_MAX, description="1..1000 characters.")]
+_TEXT = r"[^\x00-\x08\x0b-\x1f\x7f]*"  # no control characters but tab and line feed
+Body = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=BODY_MAX,
+        # Something besides whitespace: the body is trimmed, and must not end up empty.
+        pattern=rf"^{_TEXT}[^{SPACE}{CONTROL}]{_TEXT}$",
+        description=f"1..{BODY_MAX} characters after trimming; no control characters but tab and "
+        "line feed.",
+    ),
+]
 
 
 class FollowStateOut(msgspec.Struct, rename="camel"):

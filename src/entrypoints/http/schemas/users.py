@@ -10,16 +10,37 @@ from msgspec import UNSET, Meta, UnsetType
 from application.users.profile import Profile
 from domain.users import User
 from domain.values import AVATAR_URL_MAX, BIO_MAX, DISPLAY_NAME_MAX, PASSWORD_MAX
-from entrypoints.http.schemas.common import Id, Timestamp, timestamp
+from entrypoints.http.schemas.common import CONTROL, Id, Timestamp, timestamp
+
+# The patterns state in the document, and enforce while decoding, what the domain accepts: no control
+# characters (line breaks only where text may span lines). The domain trims surrounding whitespace.
+ONE_LINE = rf"^[^{CONTROL}]*$(?!\n)"
+MULTILINE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"  # tab, line feed and carriage return allowed
 
 DisplayName = Annotated[
-    str, Meta(max_length=DISPLAY_NAME_MAX, description="At most 50 characters; blank clears it.")
+    str,
+    Meta(
+        max_length=DISPLAY_NAME_MAX,
+        pattern=ONE_LINE,
+        description="At most 50 characters, one line; blank clears it.",
+    ),
 ]
 Bio = Annotated[
-    str, Meta(max_length=BIO_MAX, description="At most 500 characters; blank clears it.")
+    str,
+    Meta(
+        max_length=BIO_MAX,
+        pattern=MULTILINE,
+        description="At most 500 characters; line breaks allowed; blank clears it.",
+    ),
 ]
 AvatarUrl = Annotated[
-    str, Meta(max_length=AVATAR_URL_MAX, description="An absolute http(s) URL; blank clears it.")
+    str,
+    Meta(
+        max_length=AVATAR_URL_MAX,
+        pattern=r"^(https?://[!-~]+)?$(?!\n)",
+        description="An absolute http(s) URL (printable ASCII); empty clears it.",
+        examples=["https://example.com/ana.png"],
+    ),
 ]
 AnyPassword = Annotated[str, Meta(min_length=1, max_length=PASSWORD_MAX)]
 

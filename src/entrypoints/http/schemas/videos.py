@@ -9,22 +9,29 @@ from msgspec import UNSET, Meta, UnsetType
 
 from application.ports.storage import UploadTarget
 from application.ports.videos import VideoView
-from domain.videos import CAPTION_MAX
+from application.videos.settings import MAX_PARTS
+from domain.videos import CAPTION_MAX, MAX_HASHTAGS
 from entrypoints.http.schemas.common import Id, Timestamp, optional_timestamp, timestamp
-from entrypoints.http.schemas.users import UserSummaryOut, summary_out
+from entrypoints.http.schemas.users import MULTILINE, UserSummaryOut, summary_out
 
 VisibilityName = Literal["public", "unlisted", "private"]
 ContentType = Annotated[
-    str,
-    Meta(
-        max_length=100,
-        description="video/mp4, video/webm or video/quicktime.",
-        examples=["video/mp4"],
-    ),
+    Literal["video/mp4", "video/webm", "video/quicktime"],
+    Meta(description="The file's container.", examples=["video/mp4"]),
 ]
 CaptionText = Annotated[
-    str, Meta(max_length=CAPTION_MAX, description="At most 2200 characters; `#words` are hashtags.")
+    str,
+    Meta(
+        max_length=CAPTION_MAX,
+        pattern=MULTILINE,
+        description=f"At most {CAPTION_MAX} characters, no control characters but line breaks; "
+        f"`#words` are hashtags (at most {MAX_HASHTAGS} different ones).",
+    ),
 ]
+ETAG_MAX = 200
+# The largest body of `complete`: every part with the longest ETag, each of whose characters JSON
+# may escape as two ('"' and '\\'), plus room for the punctuation and some whitespace.
+COMPLETE_BODY_LIMIT = MAX_PARTS * (2 * ETAG_MAX + 64) + 1024
 
 
 class VideoOut(msgspec.Struct, rename="camel"):
@@ -89,7 +96,13 @@ class CreateVideoIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 
     content_type: ContentType
     size_bytes: Annotated[
-        int, Meta(ge=1, description="Exact file size; 1..the configured maximum.")
+        int,
+        Meta(
+            ge=1,
+            description="Exact file size in bytes: 1..the configured maximum "
+            "(`CLIPSTREAM_MAX_UPLOAD_BYTES`, 2 GiB by default; the schema's `maximum` is the limit "
+            "in force).",
+        ),
     ]
     caption: CaptionText | None = None
     visibility: VisibilityName = "public"
@@ -98,14 +111,22 @@ class CreateVideoIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 class PartIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     """An uploaded part and the ETag its PUT answered."""
 
-    part_number: Annotated[int, Meta(ge=1, le=10_000)]
-    etag: Annotated[str, Meta(min_length=1, max_length=200)]
+    part_number: Annotated[int, Meta(ge=1, le=MAX_PARTS)]
+    etag: Annotated[
+        str,
+        Meta(
+            min_length=1,
+            max_length=ETAG_MAX,
+            pattern=r"^[!-~]+$(?!\n)",
+            description="The `ETag` header of the part's PUT (visible ASCII; quotes optional).",
+        ),
+    ]
 
 
 class CompleteUploadIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     """For a multipart upload, every part; nothing for a single upload."""
 
-    parts: Annotated[list[PartIn], Meta(max_length=10_000)] | None = None
+    parts: Annotated[list[PartIn], Meta(max_length=MAX_PARTS)] | None = None
 
 
 class UpdateVideoIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
