@@ -46,7 +46,7 @@ JWT_AUDIENCE, JWT_ISSUER = "clipstream-api", "clipstream"
 # --- captured SQL: written by `bench/capture_sql.py --write`; do not edit by hand ---
 _SQL_1 = (  # first issued by for_you
     "SELECT sessions.id, sessions.user_id, sessions.created_at, sessions.expires_at, "
-    "sessions.revoked_at FROM sessions WHERE sessions.id = %(id_1)s::UUID"
+    "sessions.revoked_at FROM sessions WHERE sessions.id = %(session_id)s::UUID"
 )
 _SQL_2 = (  # first issued by for_you
     "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
@@ -62,12 +62,12 @@ _SQL_2 = (  # first issued by for_you
     "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
     "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
     "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(user_id_1)s::UUID AND "
+    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
     "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
     "videos.owner_id WHERE videos.status = 'ready' AND videos.visibility = 'public' AND "
-    "videos.published_at > %(published_at_1)s::TIMESTAMP WITH TIME ZONE AND "
-    "videos.published_at <= %(published_at_2)s::TIMESTAMP WITH TIME ZONE ORDER BY "
-    "videos.rank DESC, videos.id DESC LIMIT %(param_1)s::INTEGER"
+    "videos.published_at > %(since)s::TIMESTAMP WITH TIME ZONE AND videos.published_at <= "
+    "%(snapshot)s::TIMESTAMP WITH TIME ZONE ORDER BY videos.rank DESC, videos.id DESC LIMIT "
+    "%(page_limit)s::INTEGER"
 )
 _SQL_3 = (  # first issued by following
     "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
@@ -83,12 +83,12 @@ _SQL_3 = (  # first issued by following
     "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
     "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
     "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(user_id_1)s::UUID AND "
+    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
     "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
     "videos.owner_id WHERE videos.status = 'ready' AND videos.visibility = 'public' AND "
     "videos.owner_id IN (SELECT follows.followee_id FROM follows WHERE follows.follower_id = "
-    "%(follower_id_1)s::UUID) ORDER BY videos.published_at DESC, videos.id DESC LIMIT "
-    "%(param_1)s::INTEGER"
+    "%(viewer_id)s::UUID) ORDER BY videos.published_at DESC, videos.id DESC LIMIT "
+    "%(page_limit)s::INTEGER"
 )
 _SQL_4 = (  # first issued by video
     "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
@@ -104,15 +104,15 @@ _SQL_4 = (  # first issued by video
     "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
     "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
     "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(user_id_1)s::UUID AND "
+    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
     "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
-    "videos.owner_id WHERE videos.id = %(id_1)s::UUID"
+    "videos.owner_id WHERE videos.id = %(video_id)s::UUID"
 )
 _SQL_5 = (  # first issued by user_videos
     "SELECT users.id, users.username, users.email, users.password_hash, users.display_name, "
     "users.bio, users.avatar_url, users.created_at, users.updated_at, users.follower_count, "
     "users.following_count, users.video_count, users.like_count FROM users WHERE users.id = "
-    "%(id_1)s::UUID"
+    "%(user_id)s::UUID"
 )
 _SQL_6 = (  # first issued by user_videos
     "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
@@ -128,11 +128,11 @@ _SQL_6 = (  # first issued by user_videos
     "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
     "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
     "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(user_id_1)s::UUID AND "
+    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
     "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
-    "videos.owner_id WHERE videos.owner_id = %(owner_id_1)s::UUID AND videos.status = "
-    "'ready' AND videos.visibility = 'public' ORDER BY videos.created_at DESC, videos.id "
-    "DESC LIMIT %(param_1)s::INTEGER"
+    "videos.owner_id WHERE videos.owner_id = %(owner_id)s::UUID AND videos.status = 'ready' "
+    "AND videos.visibility = 'public' ORDER BY videos.created_at DESC, videos.id DESC LIMIT "
+    "%(page_limit)s::INTEGER"
 )
 _SQL_7 = (  # first issued by comments
     "SELECT comments.id, comments.video_id, comments.parent_id, comments.author_id, "
@@ -143,39 +143,19 @@ _SQL_7 = (  # first issued by comments
     "users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
     "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
     "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM comment_likes WHERE comment_likes.user_id = %(user_id_1)s::UUID AND "
+    "* FROM comment_likes WHERE comment_likes.user_id = %(viewer_id)s::UUID AND "
     "comment_likes.comment_id = comments.id) AS liked_by_me FROM comments JOIN users ON "
-    "users.id = comments.author_id WHERE comments.video_id = %(video_id_1)s::UUID AND "
+    "users.id = comments.author_id WHERE comments.video_id = %(video_id)s::UUID AND "
     "comments.parent_id IS NULL ORDER BY comments.created_at DESC, comments.id DESC LIMIT "
-    "%(param_1)s::INTEGER"
+    "%(page_limit)s::INTEGER"
 )
 STATEMENTS: dict[str, tuple[str, ...]] = {
-    "for_you:GET": (
-        _SQL_1,
-        _SQL_2,
-    ),
-    "following:GET": (
-        _SQL_1,
-        _SQL_3,
-    ),
-    "video:GET": (
-        _SQL_1,
-        _SQL_4,
-    ),
-    "user_videos:GET": (
-        _SQL_1,
-        _SQL_5,
-        _SQL_6,
-    ),
-    "comments:GET": (
-        _SQL_1,
-        _SQL_4,
-        _SQL_7,
-    ),
-    "me:GET": (
-        _SQL_1,
-        _SQL_5,
-    ),
+    "for_you:GET": (_SQL_1, _SQL_2),
+    "following:GET": (_SQL_1, _SQL_3),
+    "video:GET": (_SQL_1, _SQL_4),
+    "user_videos:GET": (_SQL_1, _SQL_5, _SQL_6),
+    "comments:GET": (_SQL_1, _SQL_4, _SQL_7),
+    "me:GET": (_SQL_1, _SQL_5),
 }
 # --- end of captured SQL ---
 
@@ -324,7 +304,7 @@ class Ceiling:
             user_id, session_id = UUID(claims["sub"]), UUID(claims["sid"])
         except (jwt.PyJWTError, KeyError, ValueError):
             raise HttpError(401) from None
-        rows = await _fetch(conn, session_sql, {"id_1": session_id})
+        rows = await _fetch(conn, session_sql, {"session_id": session_id})
         now = datetime.now(UTC)
         if (
             not rows
@@ -415,8 +395,8 @@ async def for_you(request: Request[Any, Any, Any]) -> Response[bytes]:
     snapshot = datetime.now(UTC)
     async with app.pool.connection() as conn:
         viewer = await app.viewer(conn, request, sql[0])
-        window = {"published_at_1": snapshot - RANKED_WINDOW, "published_at_2": snapshot}
-        rows = await _fetch(conn, sql[1], {"user_id_1": viewer, **window, "param_1": LIMIT + 1})
+        window = {"since": snapshot - RANKED_WINDOW, "snapshot": snapshot}
+        rows = await _fetch(conn, sql[1], {"viewer_id": viewer, **window, "page_limit": LIMIT + 1})
     if len(rows) <= LIMIT:  # the app would read older videos too: not mirrored here
         raise HttpError(501)
     last = rows[LIMIT - 1]
@@ -433,7 +413,7 @@ async def following(request: Request[Any, Any, Any]) -> Response[bytes]:
     app, sql = _ceiling(request), STATEMENTS["following:GET"]
     async with app.pool.connection() as conn:
         viewer = await app.viewer(conn, request, sql[0])
-        params = {"user_id_1": viewer, "follower_id_1": viewer, "param_1": LIMIT + 1}
+        params = {"viewer_id": viewer, "page_limit": LIMIT + 1}
         rows = await _fetch(conn, sql[1], params)
     return app.json(app.video_page(rows, V_PUBLISHED_AT))
 
@@ -443,7 +423,7 @@ async def video(request: Request[Any, Any, Any], video_id: UUID) -> Response[byt
     app, sql = _ceiling(request), STATEMENTS["video:GET"]
     async with app.pool.connection() as conn:
         viewer = await app.viewer(conn, request, sql[0])
-        rows = await _fetch(conn, sql[1], {"user_id_1": viewer, "id_1": video_id})
+        rows = await _fetch(conn, sql[1], {"viewer_id": viewer, "video_id": video_id})
     if not rows or not _visible(rows[0], viewer):
         raise HttpError(404)
     return app.json(app.video(rows[0]))
@@ -454,11 +434,11 @@ async def user_videos(request: Request[Any, Any, Any], user_id: UUID) -> Respons
     app, sql = _ceiling(request), STATEMENTS["user_videos:GET"]
     async with app.pool.connection() as conn:
         viewer = await app.viewer(conn, request, sql[0])
-        if not await _fetch(conn, sql[1], {"id_1": user_id}):
+        if not await _fetch(conn, sql[1], {"user_id": user_id}):
             raise HttpError(404)
         if viewer == user_id:  # the owner's own list is another statement: not mirrored
             raise HttpError(501)
-        params = {"user_id_1": viewer, "owner_id_1": user_id, "param_1": LIMIT + 1}
+        params = {"viewer_id": viewer, "owner_id": user_id, "page_limit": LIMIT + 1}
         rows = await _fetch(conn, sql[2], params)
     return app.json(app.video_page(rows, V_CREATED_AT))
 
@@ -468,10 +448,10 @@ async def comments(request: Request[Any, Any, Any], video_id: UUID) -> Response[
     app, sql = _ceiling(request), STATEMENTS["comments:GET"]
     async with app.pool.connection() as conn:
         viewer = await app.viewer(conn, request, sql[0])
-        videos = await _fetch(conn, sql[1], {"user_id_1": viewer, "id_1": video_id})
+        videos = await _fetch(conn, sql[1], {"viewer_id": viewer, "video_id": video_id})
         if not videos or not _visible(videos[0], viewer):
             raise HttpError(404)
-        params = {"user_id_1": viewer, "video_id_1": video_id, "param_1": LIMIT + 1}
+        params = {"viewer_id": viewer, "video_id": video_id, "page_limit": LIMIT + 1}
         rows = await _fetch(conn, sql[2], params)
     page = rows[:LIMIT]
     next_cursor = None
@@ -485,7 +465,7 @@ async def me(request: Request[Any, Any, Any]) -> Response[bytes]:
     app, sql = _ceiling(request), STATEMENTS["me:GET"]
     async with app.pool.connection() as conn:
         viewer = await app.viewer(conn, request, sql[0])
-        rows = await _fetch(conn, sql[1], {"id_1": viewer})
+        rows = await _fetch(conn, sql[1], {"user_id": viewer})
     if not rows:
         raise HttpError(401)
     row = rows[0]
