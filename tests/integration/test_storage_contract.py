@@ -39,6 +39,7 @@ import boto3
 import httpx
 import pytest
 from botocore.config import Config
+from botocore.stub import Stubber
 
 from adapters.storage.factory import build_storage
 from adapters.storage.filesystem import FileSystemObjectStorage
@@ -810,6 +811,34 @@ async def test_s3_keys_live_under_the_prefix(
     listed = moto_location.client.list_objects_v2(Bucket=moto_location.bucket)
     keys = [item["Key"] for item in listed.get("Contents", [])]
     assert keys == [f"{moto_location.prefix}/videos/1/original.mp4"]
+
+
+async def test_s3_a_retried_completion_of_an_assembled_upload_succeeds(
+    aws_environment: None,
+) -> None:
+    """S3 forgets a multipart upload once it assembled the object: a client whose first
+    `complete` lost its answer retries and gets NoSuchUpload. That is success when the object is
+    there, and a refusal when it is not. (moto answers an unknown upload id with a 500, unlike S3
+    and MinIO, so S3's answers are stubbed here.)"""
+    storage = S3ObjectStorage("bucket", region_name=REGION)
+    part = CompletedPart(part_number=1, etag="0123456789abcdef0123456789abcdef")
+    try:
+        with Stubber(storage._client) as stubber:
+            stubber.add_client_error(
+                "complete_multipart_upload", service_error_code="NoSuchUpload", http_status_code=404
+            )
+            stubber.add_response("head_object", {"ContentLength": 9, "ETag": '"abc"'})
+            await storage.complete_upload("videos/done/original.mp4", "upload-1", [part])
+
+            stubber.add_client_error(
+                "complete_multipart_upload", service_error_code="NoSuchUpload", http_status_code=404
+            )
+            stubber.add_client_error("head_object", service_error_code="404", http_status_code=404)
+            with pytest.raises(UploadRejected):
+                await storage.complete_upload("videos/none/original.mp4", "upload-2", [part])
+            stubber.assert_no_pending_responses()
+    finally:
+        await storage.close()
 
 
 async def test_s3_upload_urls_carry_the_public_endpoint(

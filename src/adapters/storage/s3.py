@@ -239,6 +239,11 @@ class S3ObjectStorage:
                 MultipartUpload={"Parts": listed},
             )
         except S3RequestFailed as error:
+            if error.code == "NoSuchUpload" and await self.stat(key) is not None:
+                # A retry of a completion whose answer was lost: S3 assembled the object and
+                # forgot the upload. (The key is the video's own, so the object is this upload's;
+                # the caller verifies its size as after any completion.)
+                return
             if error.code in _REJECTED:
                 raise UploadRejected(f"S3 refused to complete the upload: {error.code}.") from error
             raise
