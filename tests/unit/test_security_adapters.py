@@ -52,6 +52,25 @@ def test_expired_tokens_are_refused() -> None:
         service.verify_access_token(token, NOW + timedelta(minutes=15))
 
 
+def test_a_token_verified_before_is_still_refused_once_expired() -> None:
+    service = _service()
+    token = service.issue_access_token(uuid4(), uuid4(), NOW)
+    assert service.verify_access_token(token, NOW + timedelta(minutes=1))  # now remembered
+    with pytest.raises(InvalidToken):
+        service.verify_access_token(token, NOW + timedelta(minutes=15))
+
+
+def test_remembering_a_valid_token_never_admits_an_altered_one() -> None:
+    service = _service()
+    token = service.issue_access_token(uuid4(), uuid4(), NOW)
+    assert service.verify_access_token(token, NOW)
+    header, payload, signature = token.split(".")
+    altered = f"{header}.{payload}.{signature[:-2]}{'AA' if signature[-2:] != 'AA' else 'BB'}"
+    with pytest.raises(InvalidToken):
+        service.verify_access_token(altered, NOW)
+    assert service.verify_access_token(token, NOW)  # the valid one still passes
+
+
 def _forge(claims: dict[str, object], key: str | bytes, **headers: object) -> str:
     return jwt.encode(claims, key, algorithm="HS256", headers={"typ": "at+jwt", **headers})
 
