@@ -176,3 +176,12 @@ def published_delta(before: Video | None, after: Video | None) -> int:
     return int(after is not None and after.is_published) - int(
         before is not None and before.is_published
     )
+
+
+def parse_visibility(raw: str) -> Visibility:
+    try:
+        return Visibility(raw)
+    except ValueError:
+        raise ValidationFailed.single(
+            "visibility", "must be one of public, unlisted, private"
+        ) from None

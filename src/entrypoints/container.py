@@ -44,14 +44,14 @@ from application.auth.change_password import ChangePassword
 from application.auth.login import Login
 from application.auth.logout import Logout
 from application.auth.logout_all import LogoutAll
-from application.auth.password_check import PasswordCheck
 from application.auth.refresh import RefreshTokens
 from application.auth.register import Register
 from application.auth.session_tokens import SessionTokens
+from application.common.idempotency import IdempotentRequests
+from application.common.password_check import PasswordCheck
+from application.common.storage_cleanup import StorageCleanup
 from application.health.check_readiness import CheckReadiness
-from application.idempotency import IdempotentRequests
 from application.maintenance.expire_uploads import ExpireUploads
-from application.maintenance.storage_cleanup import StorageCleanup
 from application.social.create_comment import CreateComment
 from application.social.delete_comment import DeleteComment
 from application.social.edit_comment import EditComment

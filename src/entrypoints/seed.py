@@ -52,7 +52,7 @@ from adapters.sqlalchemy.tables import (
 from adapters.storage.factory import build_storage
 from adapters.storage.upload_grants import HmacUploadGrants
 from application.errors import DependencyUnavailable
-from application.ports.storage import ObjectStorage, StorageError
+from application.ports.object_storage import ObjectStorage, StorageError
 from application.videos.storage_keys import source_key
 from domain.errors import ValidationFailed
 from domain.ranking import COMMENT_POINTS, LIKE_POINTS, VIEW_POINTS, rank

@@ -8,10 +8,10 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
-from adapters.system import ManualClock
 from entrypoints.config import Settings
 from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
+from tests.support.clock import ManualClock
 
 TEST_SECRET = b"unit-test-secret-that-is-at-least-32-bytes-long"
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from adapters.memory.store import MemoryState
-from application.ports.maintenance import PendingDeletion
+from application.ports.deletion_queue import PendingDeletion
 
 
 class MemoryDeletionQueue:

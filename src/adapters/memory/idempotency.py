@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from application.ports.idempotency import IdempotencyRecord, StoredResponse
+from application.ports.idempotency_store import IdempotencyRecord, StoredResponse
 
 
 class MemoryIdempotencyStore:

@@ -6,7 +6,7 @@ import math
 from collections import deque
 from datetime import datetime, timedelta
 
-from application.ports.system import Clock
+from application.ports.clock import Clock
 
 
 class MemoryLoginAttemptStore:

@@ -8,15 +8,10 @@ from uuid import UUID
 
 from adapters.memory.store import MemoryStore
 from adapters.memory.videos import MemoryVideoQueries
-from application.ports.social_queries import (
-    CommentKey,
-    CommentView,
-    FollowEntry,
-    FollowKey,
-    RankedVideo,
-    RankKey,
-)
-from application.ports.videos import VideoKey, VideoView
+from application.ports.comment_queries import CommentKey, CommentView
+from application.ports.feed_queries import RankedVideo, RankKey
+from application.ports.follow_queries import FollowEntry, FollowKey
+from application.ports.video_queries import VideoKey, VideoView
 from domain.comments import Comment
 from domain.ranking import rank
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from application.ports.maintenance import PendingDeletion
+from application.ports.deletion_queue import PendingDeletion
 from domain.comments import Comment
 from domain.sessions import RefreshToken, Session
 from domain.users import User

@@ -9,7 +9,7 @@ from uuid import UUID
 
 from adapters.memory.cascades import delete_video_cascade
 from adapters.memory.store import MemoryState, MemoryStore
-from application.ports.videos import PublicVideoFilter, VideoKey, VideoView
+from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoView
 from domain.videos import Video, VideoStatus
 from domain.words import caption_words
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from application.ports.system import Clock
+from application.ports.clock import Clock
 
 _PRUNE_ABOVE = 100_000
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from redis.asyncio import Redis
 
 from adapters.redis.errors import redis_errors
-from application.ports.system import Clock
+from application.ports.clock import Clock
 
 
 class RedisLoginAttemptStore:

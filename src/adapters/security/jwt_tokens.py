@@ -12,7 +12,7 @@ from uuid import UUID
 
 import jwt
 
-from application.ports.security import AccessClaims
+from application.ports.token_service import AccessClaims
 from domain.errors import InvalidToken
 
 ALGORITHM = "HS256"

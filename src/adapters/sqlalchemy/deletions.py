@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import storage_deletions
-from application.ports.maintenance import PendingDeletion
+from application.ports.deletion_queue import PendingDeletion
 
 
 class SqlDeletionQueue:

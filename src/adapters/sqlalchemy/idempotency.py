@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sqlalchemy.errors import database_errors
 from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import idempotency_keys
-from application.ports.idempotency import IdempotencyRecord, StoredResponse
+from application.ports.idempotency_store import IdempotencyRecord, StoredResponse
 
 # A claim re-reads a row that a concurrent `release` deleted at most this often before giving up.
 _CLAIM_ROUNDS = 5

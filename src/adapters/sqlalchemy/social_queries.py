@@ -40,15 +40,10 @@ from adapters.sqlalchemy.video_queries import (
     video_view,
     viewer_params,
 )
-from application.ports.social_queries import (
-    CommentKey,
-    CommentView,
-    FollowEntry,
-    FollowKey,
-    RankedVideo,
-    RankKey,
-)
-from application.ports.videos import VideoKey, VideoView
+from application.ports.comment_queries import CommentKey, CommentView
+from application.ports.feed_queries import RankedVideo, RankKey
+from application.ports.follow_queries import FollowEntry, FollowKey
+from application.ports.video_queries import VideoKey, VideoView
 
 
 class SqlFollowQueries:

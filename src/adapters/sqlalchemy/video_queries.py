@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy.reads import EngineReader, Reader
 from adapters.sqlalchemy.tables import users, video_hashtags, video_likes, video_words, videos
 from adapters.sqlalchemy.videos import video_columns, video_from_row
-from application.ports.videos import PublicVideoFilter, VideoKey, VideoView
+from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoView
 from domain.users import User
 from domain.videos import VideoStatus, Visibility
 

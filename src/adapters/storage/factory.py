@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from adapters.storage.filesystem import FileSystemObjectStorage
 from adapters.storage.s3 import S3ObjectStorage
-from application.ports.uploads import UploadGrants
+from application.ports.upload_grants import UploadGrants
 
 
 def build_storage(

@@ -29,7 +29,7 @@ from typing import BinaryIO, ParamSpec, TypeVar
 
 from adapters.storage.upload_grants import ordered_parts, same_etag, signed_upload_target
 from application.errors import DependencyUnavailable
-from application.ports.storage import (
+from application.ports.object_storage import (
     CompletedPart,
     StorageError,
     StoredObject,
@@ -37,7 +37,7 @@ from application.ports.storage import (
     UploadTarget,
     UploadTooLarge,
 )
-from application.ports.uploads import UploadGrants
+from application.ports.upload_grants import UploadGrants
 
 CHUNK_BYTES = 64 * 1024
 _WRITE_BATCH_BYTES = 1024 * 1024

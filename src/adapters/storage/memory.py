@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from adapters.storage.upload_grants import ordered_parts, same_etag, signed_upload_target
-from application.ports.storage import (
+from application.ports.object_storage import (
     CompletedPart,
     StorageError,
     StoredObject,
@@ -17,7 +17,7 @@ from application.ports.storage import (
     UploadTarget,
     UploadTooLarge,
 )
-from application.ports.uploads import UploadGrants
+from application.ports.upload_grants import UploadGrants
 
 CHUNK_BYTES = 64 * 1024
 

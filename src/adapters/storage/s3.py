@@ -29,7 +29,7 @@ from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from adapters.storage.upload_grants import ordered_parts
 from application.errors import DependencyUnavailable
-from application.ports.storage import (
+from application.ports.object_storage import (
     CompletedPart,
     StorageError,
     StoredObject,

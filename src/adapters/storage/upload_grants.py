@@ -17,8 +17,13 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from application.ports.storage import CompletedPart, UploadPartTarget, UploadRejected, UploadTarget
-from application.ports.uploads import UploadGrant, UploadGrants
+from application.ports.object_storage import (
+    CompletedPart,
+    UploadPartTarget,
+    UploadRejected,
+    UploadTarget,
+)
+from application.ports.upload_grants import UploadGrant, UploadGrants
 from domain.errors import InvalidToken
 
 UPLOAD_PATH = "/api/v1/uploads/"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from application.auth.results import Principal
 from application.ports.account_queries import AccountQueries
-from application.ports.security import TokenService
-from application.ports.system import Clock
+from application.ports.clock import Clock
+from application.ports.token_service import TokenService
 from domain.errors import InvalidToken
 
 

@@ -6,9 +6,9 @@ import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.auth.password_check import PasswordCheck
-from application.ports.security import PasswordHasher
-from application.ports.system import Clock
+from application.common.password_check import PasswordCheck
+from application.ports.clock import Clock
+from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidToken
 from domain.values import Password

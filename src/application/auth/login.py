@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from application.auth.results import IssuedTokens
 from application.auth.session_tokens import SessionTokens
-from application.ports.security import PasswordHasher
-from application.ports.throttling import LoginAttemptStore
+from application.common.password_check import lockout_key
+from application.ports.login_attempt_store import LoginAttemptStore
+from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidCredentials, TooManyAttempts
 from domain.values import normalize_username
@@ -20,11 +21,6 @@ class LoginCommand:
 
     def __repr__(self) -> str:
         return f"LoginCommand(login={self.login!r}, password=***)"
-
-
-def lockout_key(subject: str) -> str:
-    """The lock-out key of an account (its id) or of an unknown login (the normalised text)."""
-    return f"login:{subject}"
 
 
 class Login:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.auth.session_tokens import hash_refresh_token
-from application.ports.system import Clock
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 
 

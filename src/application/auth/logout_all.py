@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.system import Clock
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 
 

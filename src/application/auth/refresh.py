@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from application.auth.results import IssuedTokens
 from application.auth.session_tokens import SessionTokens, hash_refresh_token
-from application.ports.system import Clock
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidToken
 

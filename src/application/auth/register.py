@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from application.auth.results import IssuedTokens
 from application.auth.session_tokens import SessionTokens
-from application.ports.security import PasswordHasher
-from application.ports.system import Clock, IdGenerator
+from application.common.validation import ErrorCollector
+from application.ports.clock import Clock
+from application.ports.id_generator import IdGenerator
+from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.validation import ErrorCollector
 from domain.errors import EmailTaken, UsernameTaken
 from domain.users import User
 from domain.values import Email, Password, Username, parse_display_name

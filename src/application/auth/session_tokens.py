@@ -9,8 +9,9 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from application.auth.results import IssuedTokens
-from application.ports.security import TokenService
-from application.ports.system import Clock, IdGenerator
+from application.ports.clock import Clock
+from application.ports.id_generator import IdGenerator
+from application.ports.token_service import TokenService
 from application.ports.unit_of_work import UnitOfWork
 from domain.sessions import RefreshToken, Session
 from domain.users import User

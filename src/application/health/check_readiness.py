@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from application.ports.health import DependencyProbe
+from application.ports.dependency_probe import DependencyProbe
 
 
 class CheckReadiness:

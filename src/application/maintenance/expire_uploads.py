@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from application.maintenance.storage_cleanup import StorageCleanup
-from application.ports.maintenance import PendingDeletion
-from application.ports.system import Clock
+from application.common.storage_cleanup import StorageCleanup
+from application.ports.clock import Clock
+from application.ports.deletion_queue import PendingDeletion
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.videos import VideoStatus
 

@@ -6,10 +6,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
-from application.ports.maintenance import DeletionQueue
-from application.ports.repositories import SessionRepository, UserRepository
-from application.ports.social import CommentRepository, FollowRepository, LikeRepository
-from application.ports.videos import VideoRepository
+from application.ports.comment_repository import CommentRepository
+from application.ports.deletion_queue import DeletionQueue
+from application.ports.follow_repository import FollowRepository
+from application.ports.like_repository import LikeRepository
+from application.ports.session_repository import SessionRepository
+from application.ports.user_repository import UserRepository
+from application.ports.video_repository import VideoRepository
 
 
 class UnitOfWork(Protocol):

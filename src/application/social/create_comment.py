@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.social_queries import CommentQueries, CommentView
-from application.ports.system import Clock, IdGenerator
+from application.common.visibility import likeable_video
+from application.ports.clock import Clock
+from application.ports.comment_queries import CommentQueries, CommentView
+from application.ports.id_generator import IdGenerator
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.social.comments import comment_view
-from application.social.like_video import likeable_video
 from domain.comments import Comment, parse_body
 from domain.errors import NotFound
 from domain.ranking import COMMENT_POINTS

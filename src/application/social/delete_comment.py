@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.common.visibility import visible_comment
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.social.comments import visible_comment
 from domain.errors import Forbidden, NotFound
 
 

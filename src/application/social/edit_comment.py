@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.social_queries import CommentQueries, CommentView
-from application.ports.system import Clock
+from application.common.visibility import visible_comment
+from application.ports.clock import Clock
+from application.ports.comment_queries import CommentQueries, CommentView
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.social.comments import comment_view, visible_comment
+from application.social.comments import comment_view
 from domain.comments import parse_body
 from domain.errors import Forbidden
 

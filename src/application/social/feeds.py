@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from application.pagination import Page, page_from
-from application.ports.social_queries import FeedQueries
-from application.ports.system import Clock
-from application.ports.videos import VideoKey, VideoView
+from application.common.pagination import Page, page_from
+from application.ports.clock import Clock
+from application.ports.feed_queries import FeedQueries
+from application.ports.video_queries import VideoKey, VideoView
 from domain import ranking
 
 RANKED_WINDOW = timedelta(days=7)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.system import Clock
+from application.common.visibility import visible_comment
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from application.social.comments import visible_comment
-from application.social.like_video import LikeState
+from application.social.like_state import LikeState
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -5,33 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.system import Clock
+from application.common.visibility import likeable_video
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
-from domain.errors import NotFound
+from application.social.like_state import LikeState
 from domain.ranking import LIKE_POINTS
-from domain.videos import Video, VideoStatus
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LikeVideoCommand:
     user_id: UUID
     video_id: UUID
-
-
-@dataclass(frozen=True, slots=True)
-class LikeState:
-    """Whether the caller now likes the target, and its like count."""
-
-    liked: bool
-    like_count: int
-
-
-async def likeable_video(uow: UnitOfWork, video_id: UUID, user_id: UUID | None) -> Video:
-    """A ready video the user can see (404 otherwise: hidden and unfinished videos look absent)."""
-    video = await uow.videos.get(video_id)
-    if video is None or not video.is_visible_to(user_id) or video.status is not VideoStatus.READY:
-        raise NotFound("No such video.")
-    return video
 
 
 async def _like_count(uow: UnitOfWork, video_id: UUID) -> int:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.pagination import Page, page_from
-from application.ports.social_queries import CommentKey, CommentQueries, CommentView
+from application.common.pagination import Page, page_from
+from application.common.visibility import visible_comment, visible_view
+from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.ports.videos import VideoQueries
-from application.social.comments import visible_comment
-from application.videos.access import visible_view
+from application.ports.video_queries import VideoQueries
 from domain.errors import NotFound
 
 

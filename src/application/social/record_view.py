@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.common.visibility import likeable_video
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.ports.views import ViewDeduplicator
-from application.social.like_video import likeable_video
+from application.ports.view_deduplicator import ViewDeduplicator
 from domain.ranking import VIEW_POINTS
 
 VIEW_WINDOW_SECONDS = 600

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.auth.password_check import PasswordCheck
-from application.maintenance.storage_cleanup import StorageCleanup
-from application.ports.maintenance import PendingDeletion
-from application.ports.system import Clock
+from application.common.password_check import PasswordCheck
+from application.common.storage_cleanup import StorageCleanup
+from application.ports.clock import Clock
+from application.ports.deletion_queue import PendingDeletion
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidToken
 

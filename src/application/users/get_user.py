@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.ports.account_queries import AccountQueries
-from application.ports.social_queries import FollowQueries
+from application.ports.follow_queries import FollowQueries
 from application.users.profile import Profile
 from domain.errors import NotFound
 from domain.values import normalize_username

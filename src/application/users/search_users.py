@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.pagination import Page, page_from
-from application.ports.social_queries import FollowQueries
+from application.common.pagination import Page, page_from
+from application.ports.follow_queries import FollowQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.users.profile import Profile
 from domain.values import normalize_username

@@ -6,10 +6,10 @@ import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.system import Clock
+from application.common.patch import KEEP, Keep
+from application.common.validation import ErrorCollector
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.users.keep import KEEP, Keep
-from application.validation import ErrorCollector
 from domain.errors import InvalidToken
 from domain.users import User
 from domain.values import parse_avatar_url, parse_bio, parse_display_name

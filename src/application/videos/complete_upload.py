@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.maintenance.storage_cleanup import StorageCleanup
-from application.ports.maintenance import PendingDeletion
-from application.ports.storage import CompletedPart, ObjectStorage, UploadRejected
-from application.ports.system import Clock
+from application.common.storage_cleanup import StorageCleanup
+from application.common.visibility import owned_video, visible_view
+from application.ports.clock import Clock
+from application.ports.deletion_queue import PendingDeletion
+from application.ports.object_storage import CompletedPart, ObjectStorage, UploadRejected
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.ports.videos import VideoQueries, VideoView
-from application.videos.access import visible_view
-from application.videos.ownership import owned_video
+from application.ports.video_queries import VideoQueries, VideoView
 from domain.errors import ValidationFailed
 from domain.videos import InvalidTransition, Video, VideoStatus, container_matches, published_delta
 

@@ -5,15 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.storage import ObjectStorage, UploadTarget
-from application.ports.system import Clock, IdGenerator
+from application.common.validation import ErrorCollector
+from application.ports.clock import Clock
+from application.ports.id_generator import IdGenerator
+from application.ports.object_storage import ObjectStorage, UploadTarget
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.ports.videos import VideoView
-from application.validation import ErrorCollector
+from application.ports.video_queries import VideoView
 from application.videos.settings import UploadPolicy
 from application.videos.storage_keys import source_key
-from domain.errors import InvalidToken, ValidationFailed
-from domain.videos import Caption, Video, VideoStatus, Visibility, parse_content_type, parse_size
+from domain.errors import InvalidToken
+from domain.videos import (
+    Caption,
+    Video,
+    VideoStatus,
+    parse_content_type,
+    parse_size,
+    parse_visibility,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -31,15 +39,6 @@ class CreatedVideo:
 
     view: VideoView
     upload: UploadTarget
-
-
-def parse_visibility(raw: str) -> Visibility:
-    try:
-        return Visibility(raw)
-    except ValueError:
-        raise ValidationFailed.single(
-            "visibility", "must be one of public, unlisted, private"
-        ) from None
 
 
 class CreateVideo:

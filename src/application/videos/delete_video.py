@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.maintenance.storage_cleanup import StorageCleanup
-from application.ports.maintenance import PendingDeletion
-from application.ports.system import Clock
+from application.common.storage_cleanup import StorageCleanup
+from application.common.visibility import owned_video
+from application.ports.clock import Clock
+from application.ports.deletion_queue import PendingDeletion
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.videos.ownership import owned_video
 from domain.videos import published_delta
 
 

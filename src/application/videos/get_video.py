@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.videos import VideoQueries, VideoView
-from application.videos.access import visible_view
+from application.common.visibility import visible_view
+from application.ports.video_queries import VideoQueries, VideoView
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

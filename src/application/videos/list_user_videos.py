@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.pagination import Page, page_from
+from application.common.pagination import Page, page_from
 from application.ports.account_queries import AccountQueries
-from application.ports.videos import VideoKey, VideoQueries, VideoView
+from application.ports.video_queries import VideoKey, VideoQueries, VideoView
 from domain.errors import NotFound
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.pagination import Page, page_from
-from application.ports.videos import PublicVideoFilter, VideoKey, VideoQueries, VideoView
-from application.validation import ErrorCollector
+from application.common.pagination import Page, page_from
+from application.common.validation import ErrorCollector
+from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoQueries, VideoView
 from domain.errors import ValidationFailed
 from domain.videos import HASHTAG_MAX
 from domain.words import caption_words

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterable
 from dataclasses import dataclass
 
-from application.ports.storage import ObjectStorage
-from application.ports.system import Clock
+from application.ports.clock import Clock
+from application.ports.object_storage import ObjectStorage
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.ports.uploads import UploadGrants
+from application.ports.upload_grants import UploadGrants
 from application.videos.storage_keys import video_id_of
 from domain.errors import Forbidden, InvalidToken, NotFound
 from domain.videos import VideoStatus

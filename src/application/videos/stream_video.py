@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from functools import partial
 from uuid import UUID
 
-from application.ports.storage import ObjectStorage
-from application.ports.videos import VideoQueries
-from application.videos.access import visible_view
+from application.common.visibility import visible_view
+from application.ports.object_storage import ObjectStorage
+from application.ports.video_queries import VideoQueries
 from domain.errors import NotFound
 from domain.videos import VideoStatus
 

@@ -6,16 +6,14 @@ import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.ports.system import Clock
+from application.common.patch import KEEP, Keep
+from application.common.validation import ErrorCollector
+from application.common.visibility import owned_video, visible_view
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
-from application.ports.videos import VideoQueries, VideoView
-from application.users.keep import KEEP, Keep
-from application.validation import ErrorCollector
-from application.videos.access import visible_view
-from application.videos.create_video import parse_visibility
-from application.videos.ownership import owned_video
+from application.ports.video_queries import VideoQueries, VideoView
 from domain.errors import Conflict
-from domain.videos import Caption, published_delta
+from domain.videos import Caption, parse_visibility, published_delta
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,7 +18,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 from prometheus_client import REGISTRY
 
-from adapters.redis.rate_limit import RedisRateLimitStore, SharedRateLimitMiddleware
+from adapters.redis.rate_limit import RedisRateLimitStore
 from entrypoints import container as composition
 from entrypoints import worker
 from entrypoints.container import Container
@@ -33,6 +33,7 @@ from entrypoints.http.controllers.videos import VideosController
 from entrypoints.http.dependencies import app_dependencies
 from entrypoints.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from entrypoints.http.errors import problem, problem_details_config
+from entrypoints.http.middleware.rate_limit import SharedRateLimitMiddleware
 from entrypoints.http.observability import (
     PoolCollector,
     RequestContextMiddleware,

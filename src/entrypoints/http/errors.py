@@ -18,7 +18,7 @@ from litestar.exceptions import (
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
 from application.errors import DependencyUnavailable
-from application.ports.storage import StorageError, UploadRejected, UploadTooLarge
+from application.ports.object_storage import StorageError, UploadRejected, UploadTooLarge
 from domain.errors import (
     AuthenticationFailed,
     Conflict,

@@ -8,7 +8,7 @@ from uuid import UUID
 from litestar.params import QueryParameter
 
 from application.auth.results import Principal
-from application.pagination import MAX_PAGE_SIZE
+from application.common.pagination import MAX_PAGE_SIZE
 from entrypoints.http.cursors import MAX_CURSOR_LENGTH
 
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Page size, 1..100.")]

@@ -11,12 +11,12 @@ from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter, S
 from msgspec import UNSET
 
 from application.auth.results import Principal
+from application.common.patch import KEEP
 from application.social.follow import FollowCommand, FollowUser, UnfollowUser
 from application.social.follower_lists import FollowListQuery, ListFollowers, ListFollowing
 from application.users.delete_account import DeleteAccount, DeleteAccountCommand
 from application.users.get_me import GetMe, GetMeQuery
 from application.users.get_user import GetUser, GetUserQuery
-from application.users.keep import KEEP
 from application.users.search_users import SearchUsers, SearchUsersQuery
 from application.users.update_profile import UpdateProfile, UpdateProfileCommand
 from application.videos.list_user_videos import ListUserVideos, ListUserVideosQuery

@@ -14,14 +14,14 @@ from litestar.response import Redirect, Stream
 from msgspec import UNSET
 
 from application.auth.results import Principal
-from application.idempotency import MAX_KEY_LENGTH, IdempotentRequests, fingerprint
-from application.ports.idempotency import StoredResponse
-from application.ports.storage import CompletedPart
+from application.common.idempotency import MAX_KEY_LENGTH, IdempotentRequests, fingerprint
+from application.common.patch import KEEP
+from application.ports.idempotency_store import StoredResponse
+from application.ports.object_storage import CompletedPart
 from application.social.create_comment import CreateComment, CreateCommentCommand
 from application.social.like_video import LikeVideo, LikeVideoCommand, UnlikeVideo
 from application.social.read_comments import CommentListQuery, ListComments
 from application.social.record_view import RecordView, RecordViewCommand
-from application.users.keep import KEEP
 from application.videos.complete_upload import CompleteUpload, CompleteUploadCommand
 from application.videos.create_video import CreateVideo, CreateVideoCommand
 from application.videos.delete_video import DeleteVideo, DeleteVideoCommand

@@ -8,7 +8,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
-from application.ports.social_queries import CommentView
+from application.ports.comment_queries import CommentView
 from domain.comments import BODY_MAX
 from entrypoints.http.schemas.common import (
     CONTROL,

@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
-from application.ports.storage import UploadTarget
-from application.ports.videos import VideoView
+from application.ports.object_storage import UploadTarget
+from application.ports.video_queries import VideoView
 from application.videos.settings import MAX_PARTS
 from domain.videos import CAPTION_MAX, MAX_HASHTAGS
 from entrypoints.http.schemas.common import Id, Timestamp, optional_timestamp, timestamp

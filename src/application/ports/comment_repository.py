@@ -1,0 +1,33 @@
+"""Port: comments (write side)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.comments import Comment
+
+
+class CommentRepository(Protocol):
+    """Stores comments (write side)."""
+
+    async def add(self, comment: Comment) -> None:
+        """Insert a comment."""
+        ...
+
+    async def get(self, comment_id: UUID) -> Comment | None:
+        """The comment with this id, if any."""
+        ...
+
+    async def edit(self, comment_id: UUID, body: str, edited_at: datetime) -> None:
+        """Replace the body and set `edited_at`."""
+        ...
+
+    async def delete(self, comment_id: UUID) -> int:
+        """Delete a comment, its replies and their likes; returns how many comments went."""
+        ...
+
+    async def add_to_counters(self, comment_id: UUID, *, replies: int = 0, likes: int = 0) -> None:
+        """Atomically add these deltas to the comment's counters."""
+        ...

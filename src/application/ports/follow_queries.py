@@ -1,0 +1,42 @@
+"""Port: follower and following lists (read side)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.users import User
+
+FollowKey = tuple[datetime, UUID]
+"""A keyset position in a follower list: (followed at, the listed user's id), descending."""
+
+
+@dataclass(frozen=True, slots=True)
+class FollowEntry:
+    """A user in a follower/following list and when the follow began."""
+
+    user: User
+    followed_at: datetime
+
+
+class FollowQueries(Protocol):
+    """Follower and following lists, and follow flags for a viewer."""
+
+    async def followers(
+        self, user_id: UUID, *, after: FollowKey | None, limit: int
+    ) -> Sequence[FollowEntry]:
+        """Who follows `user_id`, newest follow first."""
+        ...
+
+    async def following(
+        self, user_id: UUID, *, after: FollowKey | None, limit: int
+    ) -> Sequence[FollowEntry]:
+        """Whom `user_id` follows, newest follow first."""
+        ...
+
+    async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
+        """Which of `user_ids` the viewer follows (one round trip)."""
+        ...

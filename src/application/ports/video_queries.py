@@ -1,0 +1,64 @@
+"""Port: videos joined with their authors (read side)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from uuid import UUID
+
+from domain.users import User
+from domain.videos import Video
+
+VideoKey = tuple[datetime, UUID]
+"""A keyset position in a video list: (time, id), compared descending."""
+
+
+@dataclass(frozen=True, slots=True)
+class VideoView:
+    """A video as a viewer sees it: with its author and whether the viewer likes it (None when
+    anonymous), filled in the same round trip as the video."""
+
+    video: Video
+    author: User
+    liked_by_me: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublicVideoFilter:
+    """Which public ready videos to list: by hashtag and/or caption words (all must match)."""
+
+    hashtag: str | None = None
+    words: tuple[str, ...] = ()
+
+
+class VideoQueries(Protocol):
+    """Read-side queries of videos, joined with their authors in one round trip."""
+
+    async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
+        """A video with its author, whatever its visibility (the caller applies the rules)."""
+        ...
+
+    async def list_by_owner(
+        self,
+        owner_id: UUID,
+        viewer_id: UUID | None,
+        *,
+        include_unlisted: bool,
+        after: VideoKey | None,
+        limit: int,
+    ) -> Sequence[VideoView]:
+        """An owner's videos, newest created first; only public ready ones unless `include_unlisted`."""
+        ...
+
+    async def list_public(
+        self,
+        public_filter: PublicVideoFilter,
+        viewer_id: UUID | None,
+        *,
+        after: VideoKey | None,
+        limit: int,
+    ) -> Sequence[VideoView]:
+        """Public ready videos, newest published first."""
+        ...

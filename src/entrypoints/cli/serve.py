@@ -1,0 +1,55 @@
+"""`clipstream serve`: the HTTP server (granian)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import secrets
+
+from entrypoints.cli._common import load_settings, migrate_database, port, positive
+
+APP_FACTORY = "entrypoints.http.app:create_default_app"
+logger = logging.getLogger("clipstream")
+
+
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    serve = commands.add_parser("serve", help="run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=port, default=8000)
+    serve.add_argument("--workers", type=positive, default=1, help="worker processes (default 1)")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not run background work in-process (run `clipstream worker` separately)",
+    )
+    return serve
+
+
+def run(args: argparse.Namespace) -> None:
+    settings = load_settings()
+    if not os.environ.get("CLIPSTREAM_JWT_SECRET"):
+        # Development without a secret: one random secret for this start, shared by every worker
+        # process (production refuses to start without one, see Settings.from_env).
+        os.environ["CLIPSTREAM_JWT_SECRET"] = secrets.token_urlsafe(48)
+    os.environ.setdefault("CLIPSTREAM_PUBLIC_URL", f"http://{args.host}:{args.port}")
+    if not args.no_worker:
+        os.environ["CLIPSTREAM_IN_PROCESS_WORKER"] = "true"
+    if settings.is_sqlite:
+        migrate_database(settings)  # the embedded default migrates itself; PostgreSQL explicitly
+    logger.info("serving on http://%s:%s with %s worker(s)", args.host, args.port, args.workers)
+
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    Granian(
+        APP_FACTORY,
+        address=args.host,
+        port=args.port,
+        interface=Interfaces.ASGI,
+        workers=args.workers,
+        factory=True,
+        log_access=False,
+    ).serve()

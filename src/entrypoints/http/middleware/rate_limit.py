@@ -1,0 +1,50 @@
+"""The per-address rate limit, counted atomically when the store is Redis (shared by every instance)."""
+
+from __future__ import annotations
+
+from time import time
+
+from litestar.exceptions import TooManyRequestsException
+from litestar.middleware.rate_limit import (
+    DURATION_VALUES,
+    CacheObject,
+    RateLimitMiddleware,
+)
+from litestar.types import Receive, Scope, Send
+
+from adapters.redis.rate_limit import RedisRateLimitStore
+
+
+class SharedRateLimitMiddleware(RateLimitMiddleware):
+    """Litestar's rate limit, decided by one atomic `INCR` when the store is a `RedisRateLimitStore`.
+
+    Litestar's own middleware reads a client's history, decides, then writes it back, under a lock
+    of its process only: requests to two instances (or two workers) at the same moment read the same
+    history and are all let through, so together they exceed the limit. Other stores (the in-process
+    memory store) keep Litestar's behaviour. Redis unreachable: 503 (`DependencyUnavailable`).
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = scope["litestar_app"]
+        store = self.config.get_store_from_app(app)
+        if not isinstance(store, RedisRateLimitStore):
+            await super().__call__(scope, receive, send)
+            return
+        request = app.request_class(scope)
+        if await self.should_check_request(request=request):
+            count, reset_in = await store.hit(
+                self.cache_key_from_request(request), DURATION_VALUES[self.unit]
+            )
+            # What Litestar's header helper reads: the number of counted requests and the reset time.
+            counted = CacheObject(
+                history=[0] * min(count, self.max_requests), reset=int(time()) + reset_in
+            )
+            if count > self.max_requests:
+                raise TooManyRequestsException(
+                    headers=self.create_response_headers(cache_object=counted)
+                    if self.config.set_rate_limit_headers
+                    else None
+                )
+            if self.config.set_rate_limit_headers:
+                send = self.create_send_wrapper(send=send, cache_object=counted)
+        await self.app(scope, receive, send)

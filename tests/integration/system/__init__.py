@@ -1,0 +1,1 @@
+"""The real server process, real services, outages, browser and fuzzing."""

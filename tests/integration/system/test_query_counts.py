@@ -1,0 +1,154 @@
+"""No N+1: a page costs the same number of SQL statements whatever its size (PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from litestar.testing import AsyncTestClient
+from sqlalchemy import event
+
+from adapters.sqlalchemy.reads import PostgresReader
+from entrypoints.config import Settings
+from entrypoints.container import Container, build_container
+from entrypoints.http.app import create_app
+from tests.integration.conftest import PostgresDatabases
+from tests.unit.http.test_http_videos import mp4, path_of
+
+pytestmark = pytest.mark.postgres
+
+API = "/api/v1"
+PASSWORD = "correct horse battery"
+Client = AsyncTestClient  # type: ignore[type-arg]
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, *_: Any) -> None:
+        self.count += 1
+
+
+@pytest.fixture
+async def app(
+    tmp_path: Path, postgres_databases: PostgresDatabases
+) -> AsyncIterator[tuple[Client, Container]]:
+    settings = Settings(
+        database_url=postgres_databases.create(migrated=True),
+        storage_url=str(tmp_path / "media"),
+        public_url="http://testserver.local",
+        jwt_secret=b"query-count-secret-0123456789-0123456789",
+        bcrypt_rounds=4,
+        rate_limit_per_minute=0,
+    )
+    container = build_container(settings)
+    async with AsyncTestClient(app=create_app(container)) as client:
+        yield client, container
+
+
+async def _user(client: Client, name: str) -> tuple[str, dict[str, str]]:
+    body = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
+    tokens = (await client.post(f"{API}/auth/register", json=body)).json()
+    return tokens["user"]["id"], {"Authorization": f"Bearer {tokens['accessToken']}"}
+
+
+async def _publish(client: Client, auth: dict[str, str], caption: str) -> str:
+    data = mp4(600)
+    created = (
+        await client.post(
+            f"{API}/videos",
+            json={"contentType": "video/mp4", "sizeBytes": len(data), "caption": caption},
+            headers=auth,
+        )
+    ).json()
+    await client.put(path_of(created["upload"]["url"]), content=data)
+    video_id: str = created["video"]["id"]
+    assert (
+        await client.post(f"{API}/videos/{video_id}/complete", json={}, headers=auth)
+    ).status_code == 200
+    return video_id
+
+
+async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Container]) -> None:
+    client, container = app
+    creators = [await _user(client, f"creator{i}") for i in range(4)]
+    _viewer_id, viewer = await _user(client, "viewer")
+    video_ids = []
+    for _other_id, other in creators[1:]:
+        await client.put(f"{API}/users/{creators[0][0]}/follow", headers=other)
+    for i, (creator_id, auth) in enumerate(creators):
+        await client.put(f"{API}/users/{creator_id}/follow", headers=viewer)
+        for j in range(6):
+            video_ids.append(await _publish(client, auth, f"clip {i}.{j} #tag"))
+    for video_id in video_ids[::2]:
+        await client.put(f"{API}/videos/{video_id}/like", headers=viewer)
+    first_video = video_ids[0]
+    for n in range(21):
+        await client.post(
+            f"{API}/videos/{first_video}/comments",
+            json={"body": f"c{n}"},
+            headers=creators[n % 4][1],
+        )
+
+    engine = container.adapter_set.engine()  # type: ignore[attr-defined]
+    reader = container.adapter_set.reader()  # type: ignore[attr-defined]
+    assert isinstance(reader, PostgresReader)  # the read side's own pool: counted apart
+    counter = StatementCounter()
+    event.listen(engine.sync_engine, "before_cursor_execute", counter)
+    pages = {
+        "for you": f"{API}/feed",
+        "following": f"{API}/feed/following",
+        "public videos": f"{API}/videos",
+        "by hashtag": f"{API}/videos?hashtag=tag",
+        "user videos": f"{API}/users/{creators[0][0]}/videos",
+        "comments": f"{API}/videos/{first_video}/comments",
+        "user search": f"{API}/users?q=creator",
+        "followers": f"{API}/users/{creators[0][0]}/followers",
+    }
+    costs: dict[str, list[int]] = {}
+    for name, url in pages.items():
+        for limit in (1, 20):
+            counter.count = 0
+            read_before = reader.executed
+            separator = "&" if "?" in url else "?"
+            response = await client.get(f"{url}{separator}limit={limit}", headers=viewer)
+            counter.count += reader.executed - read_before
+            assert response.status_code == 200, (name, response.text)
+            items = response.json()["items"]
+            assert len(items) == 1 if limit == 1 else len(items) >= 3, (name, len(items))
+            costs.setdefault(name, []).append(counter.count)
+    event.remove(engine.sync_engine, "before_cursor_execute", counter)
+    for name, (one, twenty) in costs.items():
+        assert one == twenty, f"{name}: {one} statements for 1 item, {twenty} for 20"
+        assert twenty <= 4, (
+            f"{name}: {twenty} statements"
+        )  # auth session + the page (+ existence checks)
+    print({name: cost[1] for name, cost in costs.items()})
+
+
+async def test_walks_never_repeat_or_skip_while_videos_are_published(
+    app: tuple[Client, Container],
+) -> None:
+    client, _ = app
+    creator_id, auth = await _user(client, "creator")
+    _viewer_id, viewer = await _user(client, "viewer")
+    await client.put(f"{API}/users/{creator_id}/follow", headers=viewer)
+    originals = [await _publish(client, auth, f"clip {i}") for i in range(7)]
+    for limit in (1, 2, 7):
+        for url in (f"{API}/videos", f"{API}/feed/following", f"{API}/users/{creator_id}/videos"):
+            seen: list[str] = []
+            cursor = None
+            while True:
+                params: dict[str, Any] = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+                page = (await client.get(url, params=params, headers=viewer)).json()
+                seen += [v["id"] for v in page["items"]]
+                await _publish(client, auth, "new one")  # published while the walk goes on
+                cursor = page["nextCursor"]
+                if cursor is None:
+                    break
+            assert len(seen) == len(set(seen)), url
+            walked_originals = [v for v in seen if v in originals]
+            assert walked_originals == list(reversed(originals)), url

@@ -1,0 +1,1 @@
+"""Adapters that need no I/O."""

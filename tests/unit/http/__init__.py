@@ -1,0 +1,1 @@
+"""The HTTP layer on the in-memory adapters."""
