@@ -18,7 +18,7 @@ from adapters.memory.social_queries import (
     MemoryFeedQueries,
     MemoryFollowQueries,
 )
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.memory.views import MemoryViewDeduplicator
@@ -113,7 +113,7 @@ class MemoryAdapters(containers.DeclarativeContainer):
     """The in-memory storage (tests, demos): nothing to start or stop."""
 
     core = providers.DependenciesContainer()
-    store = providers.Singleton(MemoryStore)
+    store = providers.Singleton(MemoryDatabase)
     unit_of_work = providers.Factory(MemoryUnitOfWork, store)
     video_queries = providers.Singleton(MemoryVideoQueries, store)
     account_queries = providers.Singleton(MemoryAccountQueries, store)

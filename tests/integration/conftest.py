@@ -34,7 +34,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.migrate import upgrade_to_head
@@ -197,7 +197,7 @@ def storage_url(request: pytest.FixtureRequest) -> str | None:
 @pytest.fixture
 async def uow_factory(storage_url: str | None) -> AsyncIterator[UnitOfWorkFactory]:
     if storage_url is None:
-        store = MemoryStore()
+        store = MemoryDatabase()
         yield lambda: MemoryUnitOfWork(store)
         return
     engine = await _engine_on_empty_tables(storage_url)

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
+from application.ports.account_queries import AccountQueries
 from domain.sessions import Session
 from domain.users import User
 
 
-class MemoryAccountQueries:
+class MemoryAccountQueries(AccountQueries):
     """Reads committed state only (under the store's lock, like the other memory queries)."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryDatabase) -> None:
         self._store = store
 
     async def session(self, session_id: UUID) -> Session | None:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from adapters.memory.store import MemoryState
-from application.ports.deletion_queue import PendingDeletion
+from application.ports.deletion_queue import DeletionQueue, PendingDeletion
 
 
-class MemoryDeletionQueue:
+class MemoryDeletionQueue(DeletionQueue):
     """Pending deletions keyed by storage key, with the time of their next attempt."""
 
     def __init__(self, state: MemoryState) -> None:

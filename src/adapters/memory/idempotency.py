@@ -5,10 +5,10 @@ from __future__ import annotations
 import dataclasses
 from datetime import datetime
 
-from application.ports.idempotency_store import IdempotencyRecord, StoredResponse
+from application.ports.idempotency_store import IdempotencyRecord, IdempotencyStore, StoredResponse
 
 
-class MemoryIdempotencyStore:
+class MemoryIdempotencyStore(IdempotencyStore):
     """Records in a dict; asyncio runs one coroutine at a time, so claims are atomic."""
 
     def __init__(self) -> None:

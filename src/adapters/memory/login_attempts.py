@@ -7,9 +7,10 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from application.ports.clock import Clock
+from application.ports.login_attempt_store import LoginAttemptStore
 
 
-class MemoryLoginAttemptStore:
+class MemoryLoginAttemptStore(LoginAttemptStore):
     """Sliding window of failure times per key; `max_failures` within `window` locks for `lockout`."""
 
     def __init__(

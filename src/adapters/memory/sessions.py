@@ -7,10 +7,11 @@ from datetime import datetime
 from uuid import UUID
 
 from adapters.memory.store import MemoryState
+from application.ports.session_repository import SessionRepository
 from domain.sessions import RefreshToken, Session
 
 
-class MemorySessionRepository:
+class MemorySessionRepository(SessionRepository):
     """Sessions and hashed refresh tokens in dicts."""
 
     def __init__(self, state: MemoryState) -> None:

@@ -7,10 +7,13 @@ from datetime import datetime
 from uuid import UUID
 
 from adapters.memory.store import MemoryState
+from application.ports.comment_repository import CommentRepository
+from application.ports.follow_repository import FollowRepository
+from application.ports.like_repository import LikeRepository
 from domain.comments import Comment
 
 
-class MemoryFollowRepository:
+class MemoryFollowRepository(FollowRepository):
     """Follows keyed by (follower, followee)."""
 
     def __init__(self, state: MemoryState) -> None:
@@ -26,7 +29,7 @@ class MemoryFollowRepository:
         return self._state.follows.pop((follower_id, followee_id), None) is not None
 
 
-class MemoryLikeRepository:
+class MemoryLikeRepository(LikeRepository):
     """Likes keyed by (user, target)."""
 
     def __init__(self, state: MemoryState) -> None:
@@ -52,7 +55,7 @@ def _add(table: dict[tuple[UUID, UUID], datetime], key: tuple[UUID, UUID], now: 
     return True
 
 
-class MemoryCommentRepository:
+class MemoryCommentRepository(CommentRepository):
     """Comments in a dict."""
 
     def __init__(self, state: MemoryState) -> None:

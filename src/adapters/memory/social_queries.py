@@ -6,20 +6,20 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
 
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.videos import MemoryVideoQueries
-from application.ports.comment_queries import CommentKey, CommentView
-from application.ports.feed_queries import RankedVideo, RankKey
-from application.ports.follow_queries import FollowEntry, FollowKey
+from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
+from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
+from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 from domain.comments import Comment
 from domain.ranking import rank
 
 
-class MemoryFollowQueries:
+class MemoryFollowQueries(FollowQueries):
     """Follower lists over the in-memory state."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryDatabase) -> None:
         self._store = store
 
     async def followers(
@@ -52,10 +52,10 @@ class MemoryFollowQueries:
         return [FollowEntry(user=users[user_id], followed_at=when) for when, user_id in ordered]
 
 
-class MemoryCommentQueries:
+class MemoryCommentQueries(CommentQueries):
     """Comment lists over the in-memory state."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryDatabase) -> None:
         self._store = store
 
     async def get_view(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView | None:
@@ -97,10 +97,10 @@ class MemoryCommentQueries:
         )
 
 
-class MemoryFeedQueries:
+class MemoryFeedQueries(FeedQueries):
     """The feeds over the in-memory state."""
 
-    def __init__(self, store: MemoryStore, videos: MemoryVideoQueries) -> None:
+    def __init__(self, store: MemoryDatabase, videos: MemoryVideoQueries) -> None:
         self._store = store
         self._videos = videos
 

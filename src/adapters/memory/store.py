@@ -1,4 +1,4 @@
-"""The state of the in-memory storage."""
+"""The in-memory database: its tables and the lock that serialises its units of work."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ class MemoryState:
     comments: dict[UUID, Comment] = field(default_factory=dict)
 
 
-class MemoryStore:
-    """Holds the state and serialises units of work (one at a time, like SERIALIZABLE)."""
+class MemoryDatabase:
+    """The in-memory database: holds the state and serialises units of work (one at a time, like
+    SERIALIZABLE). Not a port: the memory adapters share it, as the SQL ones share an engine."""
 
     def __init__(self) -> None:
         self.state = MemoryState()

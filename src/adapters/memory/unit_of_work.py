@@ -11,40 +11,70 @@ from adapters.memory.social import (
     MemoryFollowRepository,
     MemoryLikeRepository,
 )
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.users import MemoryUserRepository
 from adapters.memory.videos import MemoryVideoRepository
+from application.ports.unit_of_work import UnitOfWork
 
 
-class MemoryUnitOfWork:
+class MemoryUnitOfWork(UnitOfWork):
     """Holds the store's lock for its lifetime; on exit without commit, restores the state it found.
 
     `committed` records whether `commit()` was called (tests assert on it).
     """
 
-    users: MemoryUserRepository
-    sessions: MemorySessionRepository
-    videos: MemoryVideoRepository
-    deletions: MemoryDeletionQueue
-    follows: MemoryFollowRepository
-    likes: MemoryLikeRepository
-    comments: MemoryCommentRepository
+    # The repositories exist from `__aenter__` on (the port's read-only properties below).
+    _users: MemoryUserRepository
+    _sessions: MemorySessionRepository
+    _videos: MemoryVideoRepository
+    _deletions: MemoryDeletionQueue
+    _follows: MemoryFollowRepository
+    _likes: MemoryLikeRepository
+    _comments: MemoryCommentRepository
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryDatabase) -> None:
         self._store = store
         self.committed = False
 
     async def __aenter__(self) -> MemoryUnitOfWork:
         await self._store.lock.acquire()
         self._before = self._store.snapshot()
-        self.users = MemoryUserRepository(self._store.state)
-        self.sessions = MemorySessionRepository(self._store.state)
-        self.videos = MemoryVideoRepository(self._store.state)
-        self.deletions = MemoryDeletionQueue(self._store.state)
-        self.follows = MemoryFollowRepository(self._store.state)
-        self.likes = MemoryLikeRepository(self._store.state)
-        self.comments = MemoryCommentRepository(self._store.state)
+        self._users = MemoryUserRepository(self._store.state)
+        self._sessions = MemorySessionRepository(self._store.state)
+        self._videos = MemoryVideoRepository(self._store.state)
+        self._deletions = MemoryDeletionQueue(self._store.state)
+        self._follows = MemoryFollowRepository(self._store.state)
+        self._likes = MemoryLikeRepository(self._store.state)
+        self._comments = MemoryCommentRepository(self._store.state)
         return self
+
+    @property
+    def users(self) -> MemoryUserRepository:
+        return self._users
+
+    @property
+    def sessions(self) -> MemorySessionRepository:
+        return self._sessions
+
+    @property
+    def videos(self) -> MemoryVideoRepository:
+        return self._videos
+
+    @property
+    def deletions(self) -> MemoryDeletionQueue:
+        return self._deletions
+
+    @property
+    def follows(self) -> MemoryFollowRepository:
+        return self._follows
+
+    @property
+    def likes(self) -> MemoryLikeRepository:
+        return self._likes
+
+    @property
+    def comments(self) -> MemoryCommentRepository:
+        return self._comments
 
     async def __aexit__(
         self,

@@ -8,11 +8,12 @@ from uuid import UUID
 
 from adapters.memory.cascades import delete_user_adjusting_counts
 from adapters.memory.store import MemoryState
+from application.ports.user_repository import UserRepository
 from domain.errors import EmailTaken, UsernameTaken
 from domain.users import User
 
 
-class MemoryUserRepository:
+class MemoryUserRepository(UserRepository):
     """Users in a dict, with the same uniqueness rules as the SQL schema."""
 
     def __init__(self, state: MemoryState) -> None:

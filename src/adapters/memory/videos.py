@@ -8,13 +8,14 @@ from datetime import datetime
 from uuid import UUID
 
 from adapters.memory.cascades import delete_video_cascade
-from adapters.memory.store import MemoryState, MemoryStore
-from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoView
+from adapters.memory.store import MemoryDatabase, MemoryState
+from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoQueries, VideoView
+from application.ports.video_repository import VideoRepository
 from domain.videos import Video, VideoStatus
 from domain.words import caption_words
 
 
-class MemoryVideoRepository:
+class MemoryVideoRepository(VideoRepository):
     """Videos in a dict."""
 
     def __init__(self, state: MemoryState) -> None:
@@ -78,10 +79,10 @@ def _before(after: VideoKey | None, key: VideoKey) -> bool:
     return after is None or key < after
 
 
-class MemoryVideoQueries:
+class MemoryVideoQueries(VideoQueries):
     """Read-side video queries over the in-memory state."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryDatabase) -> None:
         self._store = store
 
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from application.ports.clock import Clock
+from application.ports.view_deduplicator import ViewDeduplicator
 
 _PRUNE_ABOVE = 100_000
 
 
-class MemoryViewDeduplicator:
+class MemoryViewDeduplicator(ViewDeduplicator):
     """Keys with their expiry time; expired keys are pruned when the map grows large."""
 
     def __init__(self, clock: Clock) -> None:

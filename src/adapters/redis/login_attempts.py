@@ -10,9 +10,10 @@ from redis.asyncio import Redis
 
 from adapters.redis.errors import redis_errors
 from application.ports.clock import Clock
+from application.ports.login_attempt_store import LoginAttemptStore
 
 
-class RedisLoginAttemptStore:
+class RedisLoginAttemptStore(LoginAttemptStore):
     """A sorted set of failure times per key (sliding window) and a lock key with a TTL."""
 
     def __init__(

@@ -5,9 +5,10 @@ from __future__ import annotations
 from redis.asyncio import Redis
 
 from adapters.redis.errors import redis_errors
+from application.ports.view_deduplicator import ViewDeduplicator
 
 
-class RedisViewDeduplicator:
+class RedisViewDeduplicator(ViewDeduplicator):
     """`SET key 1 NX EX window`: only the first viewer of a window sets the key."""
 
     def __init__(self, client: Redis, prefix: str = "clipstream:view:") -> None:

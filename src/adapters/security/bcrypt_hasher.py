@@ -13,6 +13,8 @@ from typing import TypeVar
 
 import bcrypt
 
+from application.ports.password_hasher import PasswordHasher
+
 # Domain separation for the pre-hash, not a secret: bcrypt only reads 72 bytes and rejects longer
 # input, so the password is first condensed to base64(HMAC-SHA256) (44 bytes) with this fixed key.
 _PREHASH_KEY = b"clipstream/password-prehash/v1"
@@ -29,7 +31,7 @@ def _prehash(password: str) -> bytes:
     return base64.b64encode(digest.digest())
 
 
-class BcryptPasswordHasher:
+class BcryptPasswordHasher(PasswordHasher):
     """bcrypt at a configurable cost, off the event loop on threads of its own.
 
     Not on the loop's default executor: a burst of logins would fill it, and everything else that

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import jwt
 
-from application.ports.token_service import AccessClaims
+from application.ports.token_service import AccessClaims, TokenService
 from domain.errors import InvalidToken
 
 ALGORITHM = "HS256"
@@ -26,7 +26,7 @@ def key_id(secret: bytes) -> str:
     return hashlib.sha256(b"clipstream-kid:" + secret).hexdigest()[:16]
 
 
-class JwtTokenService:
+class JwtTokenService(TokenService):
     """Signs with the current secret; verifies with it or any previous one (picked by `kid`).
 
     The algorithm is pinned (no `none`, no RS/HS confusion), the header must say `typ: at+jwt`,

@@ -11,6 +11,7 @@ from adapters.sqlalchemy.reads import EngineReader, Reader
 from adapters.sqlalchemy.sessions import session_from_row
 from adapters.sqlalchemy.tables import sessions, users
 from adapters.sqlalchemy.users import user_from_row
+from application.ports.account_queries import AccountQueries
 from domain.sessions import Session
 from domain.users import User
 
@@ -22,7 +23,7 @@ _USER_BY_USERNAME = select(users).where(
 )
 
 
-class SqlAccountQueries:
+class SqlAccountQueries(AccountQueries):
     """Sessions and users by id, outside any transaction (no BEGIN/ROLLBACK round trips)."""
 
     def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:

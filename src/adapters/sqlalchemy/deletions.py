@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import storage_deletions
-from application.ports.deletion_queue import PendingDeletion
+from application.ports.deletion_queue import DeletionQueue, PendingDeletion
 
 
-class SqlDeletionQueue:
+class SqlDeletionQueue(DeletionQueue):
     """Pending deletions in the `storage_deletions` table, on the unit of work's connection."""
 
     def __init__(self, connection: AsyncConnection) -> None:

@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.sqlalchemy.errors import database_errors
 from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import idempotency_keys
-from application.ports.idempotency_store import IdempotencyRecord, StoredResponse
+from application.ports.idempotency_store import IdempotencyRecord, IdempotencyStore, StoredResponse
 
 # A claim re-reads a row that a concurrent `release` deleted at most this often before giving up.
 _CLAIM_ROUNDS = 5
 
 
-class SqlIdempotencyStore:
+class SqlIdempotencyStore(IdempotencyStore):
     """Records in the `idempotency_keys` table; each call is its own short transaction.
 
     Claims are atomic across processes: the primary key (scope, key) lets exactly one concurrent

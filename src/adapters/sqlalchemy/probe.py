@@ -7,8 +7,10 @@ import asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from application.ports.dependency_probe import DependencyProbe
 
-class DatabaseProbe:
+
+class DatabaseProbe(DependencyProbe):
     """Answers when the database runs `SELECT 1`; raises otherwise.
 
     At most one `SELECT 1` runs at a time: a check made while one is under way waits for that one.

@@ -10,10 +10,11 @@ from sqlalchemy import CursorResult, Row, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import refresh_tokens, sessions
+from application.ports.session_repository import SessionRepository
 from domain.sessions import RefreshToken, Session
 
 
-class SqlSessionRepository:
+class SqlSessionRepository(SessionRepository):
     """Sessions and hashed refresh tokens in the `sessions` and `refresh_tokens` tables."""
 
     def __init__(self, connection: AsyncConnection) -> None:

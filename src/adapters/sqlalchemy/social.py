@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import comment_likes, comments, follows, video_likes
+from application.ports.comment_repository import CommentRepository
+from application.ports.follow_repository import FollowRepository
+from application.ports.like_repository import LikeRepository
 from domain.comments import Comment
 from domain.errors import NotFound
 
@@ -19,7 +22,7 @@ from domain.errors import NotFound
 _FOREIGN_KEY_VIOLATION = "23503"
 
 
-class SqlFollowRepository:
+class SqlFollowRepository(FollowRepository):
     """Follows in the `follows` table; the primary key (follower, followee) keeps them unique."""
 
     def __init__(self, connection: AsyncConnection) -> None:
@@ -42,7 +45,7 @@ class SqlFollowRepository:
         )
 
 
-class SqlLikeRepository:
+class SqlLikeRepository(LikeRepository):
     """Likes in the `video_likes` and `comment_likes` tables, unique per (user, target)."""
 
     def __init__(self, connection: AsyncConnection) -> None:
@@ -81,7 +84,7 @@ class SqlLikeRepository:
         )
 
 
-class SqlCommentRepository:
+class SqlCommentRepository(CommentRepository):
     """Comments in the `comments` table; replies and likes go with their comment (ON DELETE CASCADE)."""
 
     def __init__(self, connection: AsyncConnection) -> None:

@@ -40,13 +40,13 @@ from adapters.sqlalchemy.video_queries import (
     video_view,
     viewer_params,
 )
-from application.ports.comment_queries import CommentKey, CommentView
-from application.ports.feed_queries import RankedVideo, RankKey
-from application.ports.follow_queries import FollowEntry, FollowKey
+from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
+from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
+from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 
 
-class SqlFollowQueries:
+class SqlFollowQueries(FollowQueries):
     """Follower and following lists, newest follow first, with the listed users joined."""
 
     def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
@@ -93,7 +93,7 @@ class SqlFollowQueries:
         return [FollowEntry(user=author_from_row(row), followed_at=row.followed_at) for row in rows]
 
 
-class SqlCommentQueries:
+class SqlCommentQueries(CommentQueries):
     """Comments with their authors and the viewer's like flag."""
 
     def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:
@@ -126,7 +126,7 @@ class SqlCommentQueries:
         return [_comment_view(row) for row in rows]
 
 
-class SqlFeedQueries:
+class SqlFeedQueries(FeedQueries):
     """The Following feed, the ranked part of For You, and the newest-first rest of it."""
 
     def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:

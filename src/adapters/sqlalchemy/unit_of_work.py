@@ -17,28 +17,23 @@ from adapters.sqlalchemy.social import (
 from adapters.sqlalchemy.users import SqlUserRepository
 from adapters.sqlalchemy.videos import SqlVideoRepository
 from application.errors import DependencyUnavailable
-from application.ports.comment_repository import CommentRepository
-from application.ports.deletion_queue import DeletionQueue
-from application.ports.follow_repository import FollowRepository
-from application.ports.like_repository import LikeRepository
-from application.ports.session_repository import SessionRepository
-from application.ports.user_repository import UserRepository
-from application.ports.video_repository import VideoRepository
+from application.ports.unit_of_work import UnitOfWork
 
 
-class SqlUnitOfWork:
+class SqlUnitOfWork(UnitOfWork):
     """Checks out a connection and begins a transaction on enter; rolls back on exit unless committed.
 
     `committed` records whether `commit()` was called, like the in-memory unit of work.
     """
 
-    users: UserRepository
-    sessions: SessionRepository
-    videos: VideoRepository
-    deletions: DeletionQueue
-    follows: FollowRepository
-    likes: LikeRepository
-    comments: CommentRepository
+    # The repositories exist from `__aenter__` on (the port's read-only properties below).
+    _users: SqlUserRepository
+    _sessions: SqlSessionRepository
+    _videos: SqlVideoRepository
+    _deletions: SqlDeletionQueue
+    _follows: SqlFollowRepository
+    _likes: SqlLikeRepository
+    _comments: SqlCommentRepository
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
@@ -56,14 +51,42 @@ class SqlUnitOfWork:
                 await _close_quietly(connection)
                 raise
         self._connection = connection
-        self.users = SqlUserRepository(connection)
-        self.sessions = SqlSessionRepository(connection)
-        self.videos = SqlVideoRepository(connection)
-        self.deletions = SqlDeletionQueue(connection)
-        self.follows = SqlFollowRepository(connection)
-        self.likes = SqlLikeRepository(connection)
-        self.comments = SqlCommentRepository(connection)
+        self._users = SqlUserRepository(connection)
+        self._sessions = SqlSessionRepository(connection)
+        self._videos = SqlVideoRepository(connection)
+        self._deletions = SqlDeletionQueue(connection)
+        self._follows = SqlFollowRepository(connection)
+        self._likes = SqlLikeRepository(connection)
+        self._comments = SqlCommentRepository(connection)
         return self
+
+    @property
+    def users(self) -> SqlUserRepository:
+        return self._users
+
+    @property
+    def sessions(self) -> SqlSessionRepository:
+        return self._sessions
+
+    @property
+    def videos(self) -> SqlVideoRepository:
+        return self._videos
+
+    @property
+    def deletions(self) -> SqlDeletionQueue:
+        return self._deletions
+
+    @property
+    def follows(self) -> SqlFollowRepository:
+        return self._follows
+
+    @property
+    def likes(self) -> SqlLikeRepository:
+        return self._likes
+
+    @property
+    def comments(self) -> SqlCommentRepository:
+        return self._comments
 
     async def __aexit__(
         self,

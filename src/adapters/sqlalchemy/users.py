@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import comment_likes, comments, follows, users, video_likes, videos
+from application.ports.user_repository import UserRepository
 from domain.errors import DomainError, EmailTaken, UsernameTaken
 from domain.users import User
 
@@ -36,7 +37,7 @@ _UNIQUE_CLASHES: tuple[tuple[str, str, type[DomainError]], ...] = (
 )
 
 
-class SqlUserRepository:
+class SqlUserRepository(UserRepository):
     """Accounts in the `users` table, on the unit of work's connection."""
 
     def __init__(self, connection: AsyncConnection) -> None:

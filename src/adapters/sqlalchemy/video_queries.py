@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.sqlalchemy.reads import EngineReader, Reader
 from adapters.sqlalchemy.tables import users, video_hashtags, video_likes, video_words, videos
 from adapters.sqlalchemy.videos import video_columns, video_from_row
-from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoView
+from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoQueries, VideoView
 from domain.users import User
 from domain.videos import VideoStatus, Visibility
 
@@ -47,7 +47,7 @@ PUBLISHED = and_(
 )
 
 
-class SqlVideoQueries:
+class SqlVideoQueries(VideoQueries):
     """Reads committed videos on a connection of its own per call (outside any unit of work)."""
 
     def __init__(self, engine: AsyncEngine, reader: Reader | None = None) -> None:

@@ -27,12 +27,13 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import video_hashtags, video_words, videos
+from application.ports.video_repository import VideoRepository
 from domain.ranking import DECAY_PER_SECOND, rank
 from domain.videos import Video, VideoStatus, Visibility
 from domain.words import caption_words
 
 
-class SqlVideoRepository:
+class SqlVideoRepository(VideoRepository):
     """Videos in the `videos` table, with their hashtags and caption words kept alongside for
     the list filters; on the unit of work's connection."""
 

@@ -31,6 +31,7 @@ from adapters.storage.upload_grants import ordered_parts, same_etag, signed_uplo
 from application.errors import DependencyUnavailable
 from application.ports.object_storage import (
     CompletedPart,
+    ObjectStorage,
     StorageError,
     StoredObject,
     UploadRejected,
@@ -128,7 +129,7 @@ def _gone_if_missing(error: StorageError, is_part: bool) -> StorageError:
     return error
 
 
-class FileSystemObjectStorage:
+class FileSystemObjectStorage(ObjectStorage):
     """Keeps objects as files under a root directory; clients upload through this API."""
 
     def __init__(self, root: Path, grants: UploadGrants, public_url: str) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from adapters.storage.upload_grants import ordered_parts, same_etag, signed_upload_target
 from application.ports.object_storage import (
     CompletedPart,
+    ObjectStorage,
     StorageError,
     StoredObject,
     UploadRejected,
@@ -32,7 +33,7 @@ class _PendingUpload:
     parts: dict[int, bytes] = field(default_factory=dict)
 
 
-class MemoryObjectStorage:
+class MemoryObjectStorage(ObjectStorage):
     """Keeps objects in a dict; clients upload through this API with signed URLs."""
 
     def __init__(self, grants: UploadGrants, public_url: str) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from application.ports.dependency_probe import DependencyProbe
 
-class CheckableStorage(Protocol):
+
+class SupportsCheck(Protocol):
     """A storage that can tell whether it is usable (every storage adapter here can)."""
 
     async def check(self) -> None:
@@ -13,12 +15,12 @@ class CheckableStorage(Protocol):
         ...
 
 
-class StorageProbe:
+class StorageProbe(DependencyProbe):
     """Answers when the storage does (S3: `HeadBucket`; files: the root is writable)."""
 
     name = "storage"
 
-    def __init__(self, storage: CheckableStorage) -> None:
+    def __init__(self, storage: SupportsCheck) -> None:
         self._storage = storage
 
     async def check(self) -> None:

@@ -31,6 +31,7 @@ from adapters.storage.upload_grants import ordered_parts
 from application.errors import DependencyUnavailable
 from application.ports.object_storage import (
     CompletedPart,
+    ObjectStorage,
     StorageError,
     StoredObject,
     UploadPartTarget,
@@ -103,7 +104,7 @@ def _expires_in(expires_at: datetime) -> int:
     return max(1, min(seconds, _MAX_PRESIGN_SECONDS))
 
 
-class S3ObjectStorage:
+class S3ObjectStorage(ObjectStorage):
     """Keeps objects in an S3 bucket (under an optional key prefix); clients use presigned URLs."""
 
     def __init__(

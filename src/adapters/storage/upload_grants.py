@@ -46,7 +46,7 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-class HmacUploadGrants:
+class HmacUploadGrants(UploadGrants):
     """Signs upload grants into URL-safe tokens with HMAC-SHA256 and verifies them."""
 
     def __init__(self, secret: bytes) -> None:

@@ -8,7 +8,10 @@ from typing import Protocol
 class DependencyProbe(Protocol):
     """Checks one dependency (database, storage) is reachable."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The dependency's name in the readiness report."""
+        ...
 
     async def check(self) -> None:
         """Return when the dependency answers; raise when it does not."""

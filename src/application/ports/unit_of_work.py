@@ -16,15 +16,32 @@ from application.ports.video_repository import VideoRepository
 
 
 class UnitOfWork(Protocol):
-    """A transaction; rolls back on exit unless `commit()` was called."""
+    """A transaction; rolls back on exit unless `commit()` was called.
 
-    users: UserRepository
-    sessions: SessionRepository
-    videos: VideoRepository
-    deletions: DeletionQueue
-    follows: FollowRepository
-    likes: LikeRepository
-    comments: CommentRepository
+    Its repositories share the transaction. They are read-only properties: a use case reads them
+    and never replaces them, and an adapter may give each its own concrete repository type.
+    """
+
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def sessions(self) -> SessionRepository: ...
+
+    @property
+    def videos(self) -> VideoRepository: ...
+
+    @property
+    def deletions(self) -> DeletionQueue: ...
+
+    @property
+    def follows(self) -> FollowRepository: ...
+
+    @property
+    def likes(self) -> LikeRepository: ...
+
+    @property
+    def comments(self) -> CommentRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

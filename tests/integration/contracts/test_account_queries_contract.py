@@ -14,7 +14,7 @@ from uuid import uuid4
 import pytest
 
 from adapters.memory.account_queries import MemoryAccountQueries
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.sqlalchemy.account_queries import SqlAccountQueries
 from adapters.sqlalchemy.reads import PostgresReader, create_reader
@@ -34,7 +34,7 @@ class Accounts:
 @pytest.fixture
 async def accounts(storage_url: str | None) -> AsyncIterator[Accounts]:
     if storage_url is None:
-        store = MemoryStore()
+        store = MemoryDatabase()
         yield Accounts(lambda: MemoryUnitOfWork(store), MemoryAccountQueries(store))
         return
     engine = await _engine_on_empty_tables(storage_url)

@@ -27,7 +27,7 @@ from adapters.memory.social_queries import (
     MemoryFeedQueries,
     MemoryFollowQueries,
 )
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.sqlalchemy.engine import _configure_sqlite_connection, create_engine
@@ -88,7 +88,7 @@ class Social:
 
 
 def memory_social() -> Social:
-    store = MemoryStore()
+    store = MemoryDatabase()
     video_queries = MemoryVideoQueries(store)
 
     async def rows() -> Rows:

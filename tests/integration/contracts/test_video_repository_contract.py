@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.idempotency import MemoryIdempotencyStore
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.sqlalchemy.engine import create_engine
@@ -61,7 +61,7 @@ class Adapters:
 @pytest.fixture
 async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
     if storage_url is None:
-        store = MemoryStore()
+        store = MemoryDatabase()
         yield Adapters(
             uow=lambda: MemoryUnitOfWork(store),
             queries=MemoryVideoQueries(store),
