@@ -7,7 +7,7 @@ import contextlib
 
 import structlog
 
-from entrypoints.container import Container
+from entrypoints.composition import Container
 from entrypoints.http.observability import UPLOADS
 
 logger = structlog.get_logger("clipstream.worker")
@@ -15,17 +15,16 @@ logger = structlog.get_logger("clipstream.worker")
 
 async def run_once(container: Container) -> None:
     """One round of every periodic job; a failing job is logged and does not stop the others."""
-    use_cases = container.use_cases
 
     async def expire_uploads() -> int:
-        expired: int = await use_cases.expire_uploads().execute()
+        expired = await container.maintenance.expire_uploads().execute()
         UPLOADS.labels(outcome="expired").inc(expired)
         return expired
 
     jobs = {
         "expire uploads": expire_uploads,
-        "storage deletions": use_cases.storage_cleanup().run,
-        "idempotency keys": use_cases.idempotency().purge_expired,
+        "storage deletions": container.common.storage_cleanup().run,
+        "idempotency keys": container.common.idempotency().purge_expired,
     }
     for name, job in jobs.items():
         try:

@@ -8,8 +8,8 @@ import pytest
 from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
+from entrypoints.composition import Container, build_container
 from entrypoints.config import Settings
-from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
 

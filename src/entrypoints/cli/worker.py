@@ -26,8 +26,7 @@ def run(args: argparse.Namespace) -> None:
         migrate_database(settings)
 
     async def main() -> None:
-        from entrypoints import container as composition
-        from entrypoints import worker
+        from entrypoints import composition, worker
 
         container = composition.build_container(settings)
         await composition.start(container)

@@ -14,14 +14,10 @@ from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme, Tag
 from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.plugins.prometheus import PrometheusConfig
-from litestar.stores.memory import MemoryStore
-from litestar.stores.registry import StoreRegistry
 from prometheus_client import REGISTRY
 
-from adapters.redis.rate_limit import RedisRateLimitStore
-from entrypoints import container as composition
-from entrypoints import worker
-from entrypoints.container import Container
+from entrypoints import composition, worker
+from entrypoints.composition import Container
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
@@ -30,16 +26,13 @@ from entrypoints.http.controllers.metrics import MetricsController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.videos import VideosController
-from entrypoints.http.dependencies import app_dependencies
+from entrypoints.http.dependencies import app_dependencies, check_injections
 from entrypoints.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from entrypoints.http.errors import problem, problem_details_config
 from entrypoints.http.middleware.rate_limit import SharedRateLimitMiddleware
-from entrypoints.http.observability import (
-    PoolCollector,
-    RequestContextMiddleware,
-    SecurityHeadersMiddleware,
-    logging_plugin,
-)
+from entrypoints.http.middleware.request_context import RequestContextMiddleware
+from entrypoints.http.middleware.security_headers import SecurityHeadersMiddleware
+from entrypoints.http.observability import logging_plugin
 from entrypoints.http.schemas.openapi import ConfiguredOpenAPIConfig, StrictStructSchemaPlugin
 from entrypoints.http.security import BEARER_AUTH
 
@@ -117,33 +110,16 @@ def _cors_config(origins: tuple[str, ...]) -> CORSConfig | None:
     )  # fmt: skip
 
 
-def _register_pool_metrics(container: Container) -> PoolCollector | None:
-    engine_provider = getattr(container.adapter_set, "engine", None)  # the SQL adapters only
-    if engine_provider is None:
-        return None
-    collector = PoolCollector(engine_provider())
-    REGISTRY.register(collector)
-    return collector
-
-
-def _stores(container: Container) -> StoreRegistry:
-    """Rate-limit counters: in Redis when configured (shared by every instance), else in memory."""
-    if container.core.settings().redis_url:
-        client = container.core.redis()
-        return StoreRegistry(
-            default_factory=lambda name: RedisRateLimitStore(client, namespace=f"clipstream:{name}")
-        )
-    return StoreRegistry(default_factory=lambda _name: MemoryStore())
-
-
 def create_app(container: Container) -> Litestar:
     """Build the HTTP application on a fully configured container."""
-    settings = container.core.settings()
+    settings = container.settings
 
     @asynccontextmanager
     async def lifespan(_: Litestar) -> AsyncIterator[None]:
         await composition.start(container)
-        pool_metrics = _register_pool_metrics(container)
+        metrics = container.adapters.metrics()  # the SQL adapters report on their pool
+        for collector in metrics:
+            REGISTRY.register(collector)
         try:
             if settings.in_process_worker:
                 async with worker.in_background(container, settings.worker_interval_seconds):
@@ -151,8 +127,8 @@ def create_app(container: Container) -> Litestar:
             else:
                 yield
         finally:
-            if pool_metrics is not None:
-                REGISTRY.unregister(pool_metrics)
+            for collector in metrics:
+                REGISTRY.unregister(collector)
             await composition.stop(container)
 
     api = Router(
@@ -195,10 +171,11 @@ def create_app(container: Container) -> Litestar:
         before_request=_require_json,
         lifespan=[lifespan],
         openapi_config=_openapi_config(settings.max_upload_bytes),
-        stores=_stores(container),
+        stores=container.core.stores(),
         request_max_body_size=JSON_BODY_LIMIT,
         on_app_init=[configure],
     )
+    check_injections(app, container.services())
     # Around Litestar's whole handler (not per route): routing errors and CORS preflights get a
     # request id, an access-log line and the security headers too.
     app.asgi_handler = RequestContextMiddleware(

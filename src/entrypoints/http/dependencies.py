@@ -1,14 +1,26 @@
-"""Litestar dependencies that hand out the container's use cases."""
+"""Litestar dependencies: every use case of the container by its provider's name, and the caller.
+
+A handler (or a dependency function) receives a use case by naming a parameter like its provider
+(`create_video: SkipValidation[CreateVideo]`): the names come from the container, so a new use case
+needs no entry here. `check_injections` runs when the app is built: a parameter marked
+`SkipValidation` that names no dependency (a typo, which Litestar would otherwise read from the
+query string) or receives another class than it declares stops the start with a clear message.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dependency_injector import providers
-from litestar import Request
+from litestar import Litestar, Request
 from litestar.di import Provide
+from litestar.exceptions import ImproperlyConfiguredException
+from litestar.params import SkipValidationMarker
+from litestar.routes import HTTPRoute
+from litestar.utils.signature import ParsedSignature
 
-from entrypoints.container import Container
+from entrypoints.composition import Container
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.security import provide_principal, provide_viewer
 
@@ -23,27 +35,62 @@ def _from(provider: providers.Provider[Any]) -> Provide:
 
 
 def app_dependencies(container: Container) -> dict[str, Provide]:
-    """Every use case by name, plus the caller (`principal`, `viewer`) and the cursor codec."""
-    use_cases = container.use_cases
-    names = [
-        "authenticate", "register", "login", "refresh_tokens", "logout", "logout_all",
-        "change_password", "get_me", "update_profile", "delete_account", "get_user",
-        "search_users", "check_readiness", "idempotency", "create_video", "complete_upload",
-        "get_video", "list_videos", "list_user_videos", "update_video", "delete_video",
-        "stream_video", "receive_upload", "follow_user", "unfollow_user", "list_followers",
-        "list_following", "like_video", "unlike_video", "like_comment", "unlike_comment",
-        "create_comment", "edit_comment", "delete_comment", "get_comment", "list_comments",
-        "list_replies", "record_view", "for_you_feed", "following_feed",
-    ]  # fmt: skip
-    dependencies = {name: _from(getattr(use_cases, name)) for name in names}
-    codec = CursorCodec(container.core.settings().jwt_secret)
-    dependencies["cursors"] = Provide(lambda: codec, sync_to_thread=False, use_cache=True)
-    public_url = container.core.settings().public_url
+    """Every service of the container by name, plus the caller (`principal`, `viewer`), the cursor
+    codec (`cursors`) and the public base URL (`base_url`)."""
+    dependencies = {name: _from(provider) for name, provider in container.services().items()}
+    codec = CursorCodec(container.settings.jwt_secret)
+    public_url = container.settings.public_url
 
     def base_url(request: Request[Any, Any, Any]) -> str:
         return public_url or str(request.base_url).rstrip("/")
 
-    dependencies["base_url"] = Provide(base_url, sync_to_thread=False)
-    dependencies["principal"] = Provide(provide_principal)
-    dependencies["viewer"] = Provide(provide_viewer)
-    return dependencies
+    http_layer = {
+        "cursors": Provide(lambda: codec, sync_to_thread=False, use_cache=True),
+        "base_url": Provide(base_url, sync_to_thread=False),
+        "principal": Provide(provide_principal),
+        "viewer": Provide(provide_viewer),
+    }
+    if clash := dependencies.keys() & http_layer.keys():
+        raise ImproperlyConfiguredException(f"the container provides HTTP dependencies: {clash}")
+    return dependencies | http_layer
+
+
+def check_injections(app: Litestar, services: Mapping[str, providers.Provider[Any]]) -> None:
+    """Every parameter marked `SkipValidation` of a route handler or of a dependency names a
+    dependency, and a service (use case) is of the class the parameter declares.
+
+    Raises:
+        ImproperlyConfiguredException: naming the function and the parameter.
+    """
+    for route in app.routes:
+        if not isinstance(route, HTTPRoute):
+            continue
+        for handler in route.route_handlers:
+            dependencies = handler.resolve_dependencies()
+            signatures = [
+                (handler.handler_name, handler.parsed_fn_signature),
+                *((name, provide.parsed_fn_signature) for name, provide in dependencies.items()),
+            ]
+            for owner, signature in signatures:
+                for name, declared in _injected(signature):
+                    where = f"{route.path} {owner}({name})"
+                    if name not in dependencies:
+                        raise ImproperlyConfiguredException(
+                            f"{where}: no dependency is named {name!r}"
+                        )
+                    provided = getattr(services.get(name), "cls", None)
+                    if (
+                        isinstance(provided, type)
+                        and isinstance(declared, type)
+                        and not issubclass(provided, declared)
+                    ):
+                        raise ImproperlyConfiguredException(
+                            f"{where}: {name!r} is a {provided.__name__}, not a {declared.__name__}"
+                        )
+
+
+def _injected(signature: ParsedSignature) -> Iterator[tuple[str, Any]]:
+    """The parameters marked `SkipValidation`, with their declared types."""
+    for name, field in signature.parameters.items():
+        if any(isinstance(item, SkipValidationMarker) for item in field.metadata):
+            yield name, field.annotation

@@ -20,8 +20,8 @@ from litestar.testing import AsyncTestClient
 
 from adapters.sqlalchemy.migrate import upgrade_to_head
 from adapters.storage.s3 import CALL_DEADLINE_SECONDS
+from entrypoints.composition import build_container
 from entrypoints.config import Settings
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from tests.integration.servers import free_port, running_server
 from tests.integration.system.test_server_videos import mp4

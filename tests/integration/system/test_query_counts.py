@@ -11,8 +11,8 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
 from adapters.sqlalchemy.reads import PostgresReader
+from entrypoints.composition import Container, build_container
 from entrypoints.config import Settings
-from entrypoints.container import Container, build_container
 from entrypoints.http.app import create_app
 from tests.integration.conftest import PostgresDatabases
 from tests.unit.http.test_http_videos import mp4, path_of
@@ -93,8 +93,8 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
             headers=creators[n % 4][1],
         )
 
-    engine = container.adapter_set.engine()  # type: ignore[attr-defined]
-    reader = container.adapter_set.reader()  # type: ignore[attr-defined]
+    engine = container.adapters.engine()
+    reader = container.adapters.reader()
     assert isinstance(reader, PostgresReader)  # the read side's own pool: counted apart
     counter = StatementCounter()
     event.listen(engine.sync_engine, "before_cursor_execute", counter)

@@ -28,8 +28,8 @@ from schemathesis import Case
 from schemathesis.auths import AuthContext
 from schemathesis.hooks import HookContext
 
+from entrypoints.composition import build_container
 from entrypoints.config import Settings
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 
 SCHEMA_PATH = "/schema/openapi.json"

@@ -32,8 +32,8 @@ from application.videos.storage_keys import source_key
 from domain.users import User
 from domain.videos import Caption
 from domain.words import caption_words
+from entrypoints.composition import build_container
 from entrypoints.config import Settings
-from entrypoints.container import build_container
 from entrypoints.http.app import create_app
 from entrypoints.seed import SeedError, SeedOptions, SeedReport, generate, run_seed, uuid7_at
 from tests.integration.conftest import PostgresDatabases

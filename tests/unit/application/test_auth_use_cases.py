@@ -29,7 +29,7 @@ from domain.errors import (
     UsernameTaken,
     ValidationFailed,
 )
-from entrypoints.container import Container
+from entrypoints.composition import Container
 from tests.support.clock import ManualClock
 
 PASSWORD = "correct horse battery"
@@ -38,7 +38,7 @@ PASSWORD = "correct horse battery"
 async def register(
     container: Container, username: str = "Ana", email: str | None = None
 ) -> IssuedTokens:
-    return await container.use_cases.register().execute(
+    return await container.auth.register().execute(
         RegisterCommand(
             username=username, email=email or f"{username}@example.com", password=PASSWORD
         )
@@ -46,20 +46,20 @@ async def register(
 
 
 async def login(container: Container, who: str, password: str = PASSWORD) -> IssuedTokens:
-    return await container.use_cases.login().execute(LoginCommand(login=who, password=password))
+    return await container.auth.login().execute(LoginCommand(login=who, password=password))
 
 
 async def test_register_normalises_and_starts_a_session(container: Container) -> None:
     issued = await register(container, "Ana.Silva", "Ana@Example.com")
     assert issued.user.username == "ana.silva"
     assert issued.user.email == "ana@example.com"
-    principal = await container.use_cases.authenticate().execute(issued.access_token)
+    principal = await container.auth.authenticate().execute(issued.access_token)
     assert principal.user_id == issued.user.id
 
 
 async def test_register_reports_every_invalid_field_at_once(container: Container) -> None:
     with pytest.raises(ValidationFailed) as failure:
-        await container.use_cases.register().execute(
+        await container.auth.register().execute(
             RegisterCommand(username="x", email="nope", password="short", display_name="d" * 51)
         )
     assert {e.field for e in failure.value.errors} == {
@@ -126,7 +126,7 @@ async def test_failures_outside_the_window_do_not_lock(
 
 async def test_refresh_rotates_and_a_spent_token_revokes_the_session(container: Container) -> None:
     first = await register(container)
-    refresh = container.use_cases.refresh_tokens()
+    refresh = container.auth.refresh_tokens()
     second = await refresh.execute(RefreshCommand(refresh_token=first.refresh_token))
     assert second.refresh_token != first.refresh_token
     with pytest.raises(InvalidToken):
@@ -134,12 +134,12 @@ async def test_refresh_rotates_and_a_spent_token_revokes_the_session(container: 
     with pytest.raises(InvalidToken):  # the whole family is gone, the newest token included
         await refresh.execute(RefreshCommand(refresh_token=second.refresh_token))
     with pytest.raises(InvalidToken):
-        await container.use_cases.authenticate().execute(second.access_token)
+        await container.auth.authenticate().execute(second.access_token)
 
 
 async def test_concurrent_refreshes_with_one_token_exactly_one_wins(container: Container) -> None:
     issued = await register(container)
-    refresh = container.use_cases.refresh_tokens()
+    refresh = container.auth.refresh_tokens()
     results = await asyncio.gather(
         *(refresh.execute(RefreshCommand(refresh_token=issued.refresh_token)) for _ in range(5)),
         return_exceptions=True,
@@ -154,7 +154,7 @@ async def test_refresh_tokens_expire_with_their_session(
     issued = await register(container)
     clock.advance(timedelta(days=31))
     with pytest.raises(InvalidToken):
-        await container.use_cases.refresh_tokens().execute(
+        await container.auth.refresh_tokens().execute(
             RefreshCommand(refresh_token=issued.refresh_token)
         )
 
@@ -162,12 +162,12 @@ async def test_refresh_tokens_expire_with_their_session(
 async def test_logout_ends_one_session_only(container: Container) -> None:
     first = await register(container, "ana")
     second = await login(container, "ana")
-    await container.use_cases.logout().execute(LogoutCommand(refresh_token=first.refresh_token))
-    await container.use_cases.logout().execute(
+    await container.auth.logout().execute(LogoutCommand(refresh_token=first.refresh_token))
+    await container.auth.logout().execute(
         LogoutCommand(refresh_token=first.refresh_token)
     )  # idempotent
-    await container.use_cases.logout().execute(LogoutCommand(refresh_token="unknown"))
-    authenticate = container.use_cases.authenticate()
+    await container.auth.logout().execute(LogoutCommand(refresh_token="unknown"))
+    authenticate = container.auth.authenticate()
     with pytest.raises(InvalidToken):
         await authenticate.execute(first.access_token)
     assert await authenticate.execute(second.access_token)
@@ -176,12 +176,12 @@ async def test_logout_ends_one_session_only(container: Container) -> None:
 async def test_logout_all_ends_every_access_and_refresh_token(container: Container) -> None:
     first = await register(container, "ana")
     second = await login(container, "ana")
-    await container.use_cases.logout_all().execute(LogoutAllCommand(user_id=first.user.id))
+    await container.auth.logout_all().execute(LogoutAllCommand(user_id=first.user.id))
     for issued in (first, second):
         with pytest.raises(InvalidToken):
-            await container.use_cases.authenticate().execute(issued.access_token)
+            await container.auth.authenticate().execute(issued.access_token)
         with pytest.raises(InvalidToken):
-            await container.use_cases.refresh_tokens().execute(
+            await container.auth.refresh_tokens().execute(
                 RefreshCommand(refresh_token=issued.refresh_token)
             )
 
@@ -189,8 +189,8 @@ async def test_logout_all_ends_every_access_and_refresh_token(container: Contain
 async def test_password_change_keeps_this_session_and_ends_the_others(container: Container) -> None:
     current = await register(container, "ana")
     other = await login(container, "ana")
-    change = container.use_cases.change_password()
-    principal = await container.use_cases.authenticate().execute(current.access_token)
+    change = container.auth.change_password()
+    principal = await container.auth.authenticate().execute(current.access_token)
     with pytest.raises(Forbidden):
         await change.execute(ChangePasswordCommand(
             user_id=principal.user_id, session_id=principal.session_id,
@@ -200,9 +200,9 @@ async def test_password_change_keeps_this_session_and_ends_the_others(container:
         user_id=principal.user_id, session_id=principal.session_id,
         current_password=PASSWORD, new_password="a brand new password",
     ))  # fmt: skip
-    assert await container.use_cases.authenticate().execute(current.access_token)
+    assert await container.auth.authenticate().execute(current.access_token)
     with pytest.raises(InvalidToken):
-        await container.use_cases.authenticate().execute(other.access_token)
+        await container.auth.authenticate().execute(other.access_token)
     with pytest.raises(InvalidCredentials):
         await login(container, "ana")
     assert await login(container, "ana", "a brand new password")
@@ -212,16 +212,16 @@ async def test_delete_account_needs_the_password_and_removes_everything(
     container: Container,
 ) -> None:
     issued = await register(container, "ana")
-    delete = container.use_cases.delete_account()
+    delete = container.users.delete_account()
     with pytest.raises(Forbidden):
         await delete.execute(
             DeleteAccountCommand(user_id=issued.user.id, password="wrong password")
         )
     await delete.execute(DeleteAccountCommand(user_id=issued.user.id, password=PASSWORD))
     with pytest.raises(InvalidToken):
-        await container.use_cases.authenticate().execute(issued.access_token)
+        await container.auth.authenticate().execute(issued.access_token)
     with pytest.raises(NotFound):
-        await container.use_cases.get_user().execute(GetUserQuery(user_id=issued.user.id))
+        await container.users.get_user().execute(GetUserQuery(user_id=issued.user.id))
     with pytest.raises(InvalidCredentials):
         await login(container, "ana")
     assert await register(container, "ana")  # the name is free again
@@ -229,7 +229,7 @@ async def test_delete_account_needs_the_password_and_removes_everything(
 
 async def test_update_profile_changes_only_what_is_sent(container: Container) -> None:
     issued = await register(container, "ana")
-    update = container.use_cases.update_profile()
+    update = container.users.update_profile()
     user = await update.execute(
         UpdateProfileCommand(user_id=issued.user.id, display_name="Ana", bio="hi")
     )
@@ -248,7 +248,7 @@ async def test_update_profile_changes_only_what_is_sent(container: Container) ->
 async def test_search_by_prefix_pages_through_in_username_order(container: Container) -> None:
     for name in ["ana", "anabel", "an_na", "bob", "anton"]:
         await register(container, name)
-    search = container.use_cases.search_users()
+    search = container.users.search_users()
     seen, after = [], None
     while True:
         page = await search.execute(SearchUsersQuery(prefix="AN", limit=2, after=after))

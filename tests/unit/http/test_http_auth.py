@@ -11,7 +11,7 @@ import jwt
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.container import Container
+from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
 

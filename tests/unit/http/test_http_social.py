@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from litestar.testing import AsyncTestClient
 
-from entrypoints.container import Container
+from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
 from tests.unit.http.test_http_videos import mp4, path_of

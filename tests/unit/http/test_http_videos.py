@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from entrypoints import worker
-from entrypoints.container import Container
+from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
 
@@ -197,7 +197,7 @@ async def test_a_wrong_file_fails_and_is_deleted(
     failed = (await complete(api, auth, created["video"]["id"])).json()
     assert failed["status"] == "failed"
     assert reason in failed["failureReason"]
-    storage = video_container.adapter_set.storage()  # type: ignore[attr-defined]
+    storage = video_container.adapters.storage()
     assert await storage.stat(f"videos/{created['video']['id']}/source") is None
     again = await complete(api, auth, created["video"]["id"])
     problem_of(again, 409)
@@ -220,7 +220,7 @@ async def test_upload_urls_are_signed_bounded_and_expire(
     url = path_of(created["upload"]["url"])
     too_big = await api.put(url, content=data + b"extra")
     problem_of(too_big, 413)
-    storage = video_container.adapter_set.storage()  # type: ignore[attr-defined]
+    storage = video_container.adapters.storage()
     assert await storage.stat(f"videos/{created['video']['id']}/source") is None
     token = url.rsplit("/", 1)[1]
     tampered = url[: -len(token)] + token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
@@ -302,7 +302,7 @@ async def test_only_the_owner_edits_deletes_or_completes(
 
     assert (await api.delete(url, headers=ana)).status_code == 204
     problem_of(await api.get(url, headers=ana), 404)
-    storage = video_container.adapter_set.storage()  # type: ignore[attr-defined]
+    storage = video_container.adapters.storage()
     assert await storage.stat(f"videos/{video['id']}/source") is None
 
 
@@ -367,7 +367,7 @@ async def test_abandoned_uploads_expire_and_their_bytes_go(
     video = (await api.get(f"{API}/videos/{created['video']['id']}", headers=ana)).json()
     assert video["status"] == "failed"
     assert "not completed" in video["failureReason"]
-    storage = video_container.adapter_set.storage()  # type: ignore[attr-defined]
+    storage = video_container.adapters.storage()
     assert await storage.stat(f"videos/{created['video']['id']}/source") is None
     problem_of(await complete(api, ana, created["video"]["id"], []), 409)
 
@@ -381,6 +381,6 @@ async def test_deleting_the_account_deletes_its_files(
         "DELETE", f"{API}/users/me", json={"password": PASSWORD}, headers=ana
     )
     assert response.status_code == 204
-    storage = video_container.adapter_set.storage()  # type: ignore[attr-defined]
+    storage = video_container.adapters.storage()
     assert await storage.stat(f"videos/{video['id']}/source") is None
     problem_of(await api.get(f"{API}/videos/{video['id']}"), 404)

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 from time import time
+from typing import Protocol, runtime_checkable
 
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import (
     DURATION_VALUES,
     CacheObject,
+    RateLimitConfig,
     RateLimitMiddleware,
 )
-from litestar.types import Receive, Scope, Send
+from litestar.stores.base import Store
+from litestar.types import ASGIApp, Receive, Scope, Send
 
-from adapters.redis.rate_limit import RedisRateLimitStore
+
+@runtime_checkable
+class AtomicCounter(Protocol):
+    """A store that counts a request in its window in one atomic step (the Redis store does)."""
+
+    async def hit(self, key: str, window_seconds: int) -> tuple[int, int]:
+        """Count a request under `key`; the requests of its window so far (this one included)
+        and the seconds until the window ends."""
+        ...
 
 
 class SharedRateLimitMiddleware(RateLimitMiddleware):
-    """Litestar's rate limit, decided by one atomic `INCR` when the store is a `RedisRateLimitStore`.
+    """Litestar's rate limit, decided by one atomic `INCR` when the store is an `AtomicCounter`.
 
     Litestar's own middleware reads a client's history, decides, then writes it back, under a lock
     of its process only: requests to two instances (or two workers) at the same moment read the same
@@ -24,10 +35,22 @@ class SharedRateLimitMiddleware(RateLimitMiddleware):
     memory store) keep Litestar's behaviour. Redis unreachable: 503 (`DependencyUnavailable`).
     """
 
+    def __init__(self, app: ASGIApp, config: RateLimitConfig) -> None:
+        super().__init__(app, config)
+        self._store: Store | None = None
+        self._counter: AtomicCounter | None = None
+
+    def _counter_of(self, store: Store) -> AtomicCounter | None:
+        # Decided once per store: a check against a runtime protocol costs ~20 µs per request.
+        if store is not self._store:
+            self._store = store
+            self._counter = store if isinstance(store, AtomicCounter) else None
+        return self._counter
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = scope["litestar_app"]
-        store = self.config.get_store_from_app(app)
-        if not isinstance(store, RedisRateLimitStore):
+        store = self._counter_of(self.config.get_store_from_app(app))
+        if store is None:
             await super().__call__(scope, receive, send)
             return
         request = app.request_class(scope)

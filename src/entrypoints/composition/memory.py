@@ -1,0 +1,44 @@
+"""`MemoryAdapters`: everything in this process's memory (tests, demos); nothing to start or stop."""
+
+from __future__ import annotations
+
+from dependency_injector import providers
+
+from adapters.memory.account_queries import MemoryAccountQueries
+from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.social_queries import (
+    MemoryCommentQueries,
+    MemoryFeedQueries,
+    MemoryFollowQueries,
+)
+from adapters.memory.store import MemoryDatabase
+from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.memory.videos import MemoryVideoQueries
+from adapters.storage.memory import MemoryObjectStorage
+from adapters.storage.probe import StorageProbe
+from entrypoints.composition.adapter_set import AdapterSet
+from entrypoints.composition.wiring import factory, listed, singleton
+
+
+class MemoryAdapters(AdapterSet):
+    """The in-memory store and object storage."""
+
+    core = providers.DependenciesContainer()
+    store = providers.Singleton(MemoryDatabase)
+    # Use cases take a factory of units of work: a new one per call.
+    unit_of_work = factory(MemoryUnitOfWork, store)
+    _video_queries = singleton(MemoryVideoQueries, store)  # the feeds build their views with it
+    video_queries = _video_queries
+    account_queries = singleton(MemoryAccountQueries, store)
+    follow_queries = singleton(MemoryFollowQueries, store)
+    comment_queries = singleton(MemoryCommentQueries, store)
+    feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
+    idempotency_store = singleton(MemoryIdempotencyStore)
+    _storage = providers.Singleton(
+        MemoryObjectStorage,
+        grants=core.upload_grants,
+        public_url=core.settings.provided.api_base_url,
+    )
+    storage = _storage
+    probes = listed(singleton(StorageProbe, _storage))
+    metrics = listed()

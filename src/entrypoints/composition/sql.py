@@ -1,0 +1,74 @@
+"""`SqlAdapters`: SQLAlchemy on PostgreSQL or SQLite, and files on disk or in S3."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from dependency_injector import providers
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from adapters.sqlalchemy.account_queries import SqlAccountQueries
+from adapters.sqlalchemy.engine import create_engine
+from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.pool_metrics import PoolCollector
+from adapters.sqlalchemy.probe import DatabaseProbe
+from adapters.sqlalchemy.reads import Reader, create_reader
+from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
+from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
+from adapters.sqlalchemy.video_queries import SqlVideoQueries
+from adapters.storage.factory import build_storage
+from adapters.storage.probe import StorageProbe
+from entrypoints.composition.adapter_set import AdapterSet
+from entrypoints.composition.wiring import listed, singleton
+
+
+async def _dispose_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
+    yield
+    await engine.dispose()
+
+
+async def _close_reader_at_shutdown(reader: Reader) -> AsyncIterator[None]:
+    yield
+    await reader.close()
+
+
+async def _close_at_shutdown(storage: object) -> AsyncIterator[None]:
+    yield
+    close = getattr(storage, "close", None)  # S3 has clients to close; local files have none
+    if close is not None:
+        await close()
+
+
+class SqlAdapters(AdapterSet):
+    """SQLAlchemy storage on PostgreSQL or SQLite; object storage on disk or in S3."""
+
+    core = providers.DependenciesContainer()
+    engine: providers.Singleton[AsyncEngine] = providers.Singleton(
+        create_engine, core.settings.provided.database_url
+    )
+    engine_lifetime = providers.Resource(_dispose_at_shutdown, engine)
+    # The read side's own data path (a raw psycopg pool on PostgreSQL; see adapters.sqlalchemy.reads).
+    reader: providers.Singleton[Reader] = providers.Singleton(
+        create_reader, core.settings.provided.database_url, engine
+    )
+    reader_lifetime = providers.Resource(_close_reader_at_shutdown, reader)
+    # Use cases take a factory of units of work: a new one per call.
+    unit_of_work = singleton(SqlUnitOfWorkFactory, engine)
+    video_queries = singleton(SqlVideoQueries, engine, reader)
+    account_queries = singleton(SqlAccountQueries, engine, reader)
+    follow_queries = singleton(SqlFollowQueries, engine, reader)
+    comment_queries = singleton(SqlCommentQueries, engine, reader)
+    feed_queries = singleton(SqlFeedQueries, engine, reader)
+    idempotency_store = singleton(SqlIdempotencyStore, engine)
+    _storage = providers.Singleton(
+        build_storage,
+        core.settings.provided.storage_url,
+        grants=core.upload_grants,
+        public_url=core.settings.provided.api_base_url,
+        s3_endpoint_url=core.settings.provided.s3_endpoint_url,
+        s3_public_endpoint_url=core.settings.provided.s3_public_endpoint_url,
+    )
+    storage = _storage
+    storage_lifetime = providers.Resource(_close_at_shutdown, _storage)
+    probes = listed(singleton(DatabaseProbe, engine), singleton(StorageProbe, _storage))
+    metrics = listed(singleton(PoolCollector, engine))
