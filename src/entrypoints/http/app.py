@@ -25,6 +25,9 @@ from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.metrics import MetricsController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
+from entrypoints.http.controllers.video_comments import VideoCommentsController
+from entrypoints.http.controllers.video_likes import VideoLikesController
+from entrypoints.http.controllers.video_views import VideoViewsController
 from entrypoints.http.controllers.videos import VideosController
 from entrypoints.http.dependencies import app_dependencies, check_injections
 from entrypoints.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
@@ -137,6 +140,9 @@ def create_app(container: Container) -> Litestar:
             AuthController,
             UsersController,
             VideosController,
+            VideoLikesController,
+            VideoViewsController,
+            VideoCommentsController,
             UploadsController,
             CommentsController,
             FeedController,

@@ -16,14 +16,14 @@ from application.social.read_comments import CommentListQuery, GetComment, ListR
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
-from entrypoints.http.schemas.problems import described_by, problems
-from entrypoints.http.schemas.social import (
+from entrypoints.http.schemas.comments import (
     CommentOut,
     CommentPageOut,
     EditCommentIn,
-    LikeStateOut,
     comment_out,
 )
+from entrypoints.http.schemas.problems import described_by, problems
+from entrypoints.http.schemas.social import LikeStateOut
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
 

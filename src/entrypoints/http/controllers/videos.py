@@ -7,21 +7,17 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Request, Response, delete, get, patch, post, put
+from litestar import Request, Response, delete, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter, SkipValidation
+from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
 from litestar.response import Redirect, Stream
 from msgspec import UNSET
 
 from application.auth.results import Principal
-from application.common.idempotency import MAX_KEY_LENGTH, IdempotentRequests, fingerprint
+from application.common.idempotency import IdempotentRequests, fingerprint
 from application.common.patch import KEEP
 from application.ports.idempotency_store import StoredResponse
 from application.ports.object_storage import CompletedPart
-from application.social.create_comment import CreateComment, CreateCommentCommand
-from application.social.like_video import LikeVideo, LikeVideoCommand, UnlikeVideo
-from application.social.read_comments import CommentListQuery, ListComments
-from application.social.record_view import RecordView, RecordViewCommand
 from application.videos.complete_upload import CompleteUpload, CompleteUploadCommand
 from application.videos.create_video import CreateVideo, CreateVideoCommand
 from application.videos.delete_video import DeleteVideo, DeleteVideoCommand
@@ -33,18 +29,12 @@ from domain.videos import HASHTAG_MAX
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.errors import problem
+from entrypoints.http.idempotency import IdempotencyKey
 from entrypoints.http.observability import UPLOADS
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.ranges import UnsatisfiableRange, parse_range
 from entrypoints.http.schemas.common import CONTROL, SPACE
 from entrypoints.http.schemas.problems import described_by, problems
-from entrypoints.http.schemas.social import (
-    CommentOut,
-    CommentPageOut,
-    CreateCommentIn,
-    LikeStateOut,
-    comment_out,
-)
 from entrypoints.http.schemas.videos import (
     COMPLETE_BODY_LIMIT,
     CompleteUploadIn,
@@ -74,17 +64,6 @@ _STREAM_RESPONSES = {
     302: ResponseSpec(None, description="The file is at the short-lived URL in `Location`."),
     304: ResponseSpec(None, description="Not modified: `If-None-Match` names the current ETag."),
 }
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        min_length=1,
-        max_length=MAX_KEY_LENGTH,
-        pattern=r"^[!-~]([ -~]*[!-~])?$",  # printable ASCII: what a header value can carry intact
-        description="Retry-safe creation: the same key and body within 24 h replays the first "
-        "response. 1..255 printable ASCII characters.",
-    ),
-]
 
 
 class VideosController(ApiController):
@@ -327,135 +306,3 @@ class VideosController(ApiController):
             media_type=plan.content_type,
             headers=headers,
         )
-
-    @put(
-        "/{video_id:uuid}/like",
-        operation_id="likeVideo",
-        summary="Like a video (idempotent)",
-        description=described_by(LikeVideo),
-        security=SECURITY,
-        responses=problems(401, 404, 415),
-    )
-    async def like(
-        self,
-        video_id: FromPath[UUID],
-        principal: SkipValidation[Principal],
-        like_video: SkipValidation[LikeVideo],
-    ) -> LikeStateOut:
-        state = await like_video.execute(
-            LikeVideoCommand(user_id=principal.user_id, video_id=video_id)
-        )
-        return LikeStateOut(liked=state.liked, like_count=state.like_count)
-
-    @delete(
-        "/{video_id:uuid}/like",
-        operation_id="unlikeVideo",
-        status_code=200,
-        summary="Take back a like (idempotent)",
-        description=described_by(UnlikeVideo),
-        security=SECURITY,
-        responses=problems(401, 404, 415),
-    )
-    async def unlike(
-        self,
-        video_id: FromPath[UUID],
-        principal: SkipValidation[Principal],
-        unlike_video: SkipValidation[UnlikeVideo],
-    ) -> LikeStateOut:
-        state = await unlike_video.execute(
-            LikeVideoCommand(user_id=principal.user_id, video_id=video_id)
-        )
-        return LikeStateOut(liked=state.liked, like_count=state.like_count)
-
-    @post(
-        "/{video_id:uuid}/views",
-        operation_id="recordView",
-        status_code=204,
-        summary="Count a view",
-        description=described_by(RecordView),
-        security=OPTIONAL_SECURITY,
-        responses=problems(401, 404, 415),
-    )
-    async def record_view(
-        self,
-        request: Request[Any, Any, Any],
-        video_id: FromPath[UUID],
-        viewer: SkipValidation[Principal | None],
-        record_view: SkipValidation[RecordView],
-    ) -> None:
-        address = request.client.host if request.client else "unknown"
-        await record_view.execute(
-            RecordViewCommand(
-                video_id=video_id, viewer_id=viewer_id(viewer), client_address=address
-            )
-        )
-
-    @get(
-        "/{video_id:uuid}/comments",
-        operation_id="listComments",
-        summary="A video's top-level comments, newest first",
-        description=described_by(ListComments),
-        security=OPTIONAL_SECURITY,
-        responses=problems(401, 404),
-    )
-    async def list_comments(
-        self,
-        video_id: FromPath[UUID],
-        viewer: SkipValidation[Principal | None],
-        list_comments: SkipValidation[ListComments],
-        cursors: SkipValidation[CursorCodec],
-        limit: Limit = 20,
-        cursor: Cursor = None,
-    ) -> CommentPageOut:
-        page = await list_comments.execute(
-            CommentListQuery(
-                target_id=video_id,
-                limit=limit,
-                after=cursors.decode(cursor, VideoKeyShape) if cursor else None,
-                viewer_id=viewer_id(viewer),
-            )
-        )
-        return CommentPageOut(
-            items=[comment_out(v) for v in page.items],
-            next_cursor=cursors.encode(page.next_key) if page.next_key else None,
-        )
-
-    @post(
-        "/{video_id:uuid}/comments",
-        operation_id="createComment",
-        status_code=201,
-        summary="Comment on a video, or reply",
-        description=described_by(CreateComment),
-        security=SECURITY,
-        responses=problems(401, 404, 409, json_body=True),
-    )
-    async def create_comment(
-        self,
-        video_id: FromPath[UUID],
-        data: JSONBody[CreateCommentIn],
-        principal: SkipValidation[Principal],
-        create_comment: SkipValidation[CreateComment],
-        idempotency: SkipValidation[IdempotentRequests],
-        idempotency_key: IdempotencyKey = None,
-    ) -> Response[CommentOut]:
-        async def act() -> StoredResponse:
-            view = await create_comment.execute(
-                CreateCommentCommand(
-                    author_id=principal.user_id,
-                    video_id=video_id,
-                    body=data.body,
-                    parent_id=data.parent_id,
-                )
-            )
-            return StoredResponse(201, msgspec.json.encode(comment_out(view)))
-
-        if idempotency_key is None:
-            stored = await act()
-        else:
-            stored = await idempotency.run(
-                f"{principal.user_id}:comment:{video_id}",
-                idempotency_key,
-                fingerprint(msgspec.json.encode(data)),
-                act,
-            )
-        return Response(stored.body, status_code=stored.status_code, media_type="application/json")  # type: ignore[arg-type]
