@@ -6,6 +6,7 @@ import dataclasses
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.cascades import delete_comment_cascade
 from adapters.memory.store import MemoryState
 from application.ports.comment_repository import CommentRepository
 from application.ports.follow_repository import FollowRepository
@@ -75,16 +76,7 @@ class MemoryCommentRepository(CommentRepository):
             )
 
     async def delete(self, comment_id: UUID) -> int:
-        if comment_id not in self._state.comments:
-            return 0
-        doomed = {comment_id} | {
-            c.id for c in self._state.comments.values() if c.parent_id == comment_id
-        }
-        for doomed_id in doomed:
-            del self._state.comments[doomed_id]
-        for key in [k for k in self._state.comment_likes if k[1] in doomed]:
-            del self._state.comment_likes[key]
-        return len(doomed)
+        return delete_comment_cascade(self._state, comment_id)
 
     async def add_to_counters(self, comment_id: UUID, *, replies: int = 0, likes: int = 0) -> None:
         comment = self._state.comments.get(comment_id)
@@ -94,3 +86,19 @@ class MemoryCommentRepository(CommentRepository):
                 reply_count=comment.reply_count + replies,
                 like_count=comment.like_count + likes,
             )
+
+    async def add_to_counters_of_liked(self, liker_id: UUID, *, likes: int) -> None:
+        for user_id, comment_id in list(self._state.comment_likes):
+            if user_id == liker_id:
+                await self.add_to_counters(comment_id, likes=likes)
+
+    async def add_to_counters_of_replied(self, author_id: UUID, *, replies: int) -> None:
+        stored = self._state.comments
+        for comment in list(stored.values()):
+            parent = stored.get(comment.parent_id) if comment.parent_id is not None else None
+            if (
+                comment.author_id == author_id
+                and parent is not None
+                and parent.author_id != author_id
+            ):
+                await self.add_to_counters(parent.id, replies=replies)

@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 from uuid import UUID
 
-from adapters.memory.cascades import delete_user_adjusting_counts
+from adapters.memory.cascades import delete_user_cascade
 from adapters.memory.store import MemoryState
 from application.ports.user_repository import UserRepository
 from domain.errors import EmailTaken, UsernameTaken
@@ -37,7 +37,26 @@ class MemoryUserRepository(UserRepository):
             )
 
     async def delete(self, user_id: UUID) -> None:
-        delete_user_adjusting_counts(self._state, user_id)
+        delete_user_cascade(self._state, user_id)
+
+    async def lock_for_deletion(self, user_id: UUID) -> None:
+        """Nothing to do: a unit of work holds the store's lock, nothing else is in flight."""
+
+    async def add_to_counters_of_followed(self, follower_id: UUID, *, followers: int) -> None:
+        for follower, followee in list(self._state.follows):
+            if follower == follower_id:
+                await self.add_to_counters(followee, followers=followers)
+
+    async def add_to_counters_of_followers(self, followee_id: UUID, *, following: int) -> None:
+        for follower, followee in list(self._state.follows):
+            if followee == followee_id:
+                await self.add_to_counters(follower, following=following)
+
+    async def add_to_counters_of_liked_owners(self, liker_id: UUID, *, likes: int) -> None:
+        for user_id, video_id in list(self._state.video_likes):
+            video = self._state.videos.get(video_id)
+            if user_id == liker_id and video is not None and video.owner_id != liker_id:
+                await self.add_to_counters(video.owner_id, likes=likes)
 
     async def add_to_counters(
         self,

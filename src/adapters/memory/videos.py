@@ -57,6 +57,21 @@ class MemoryVideoRepository(VideoRepository):
                 engagement_points=video.engagement_points + points,
             )
 
+    async def add_to_counters_of_liked(self, liker_id: UUID, *, likes: int) -> None:
+        for user_id, video_id in list(self._state.video_likes):
+            video = self._state.videos.get(video_id)
+            if user_id == liker_id and video is not None and video.owner_id != liker_id:
+                await self.add_to_counters(video_id, likes=likes)
+
+    async def add_to_counters_of_commented(self, author_id: UUID, *, comments: int) -> None:
+        stored = self._state.comments
+        for comment in list(stored.values()):
+            parent = stored.get(comment.parent_id) if comment.parent_id is not None else None
+            goes = author_id in (comment.author_id, parent.author_id if parent else None)
+            video = self._state.videos.get(comment.video_id)
+            if goes and video is not None and video.owner_id != author_id:
+                await self.add_to_counters(video.id, comments=comments)
+
     async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
         return [
             (v.storage_key, v.upload_id)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Executable, Row, Table, delete, insert, select, update
+from sqlalchemy import CursorResult, Executable, Row, Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -149,6 +149,32 @@ class SqlCommentRepository(CommentRepository):
             await self._connection.execute(
                 update(comments).where(comments.c.id == comment_id).values(changes)
             )
+
+    async def add_to_counters_of_liked(self, liker_id: UUID, *, likes: int) -> None:
+        liked = select(comment_likes.c.comment_id).where(comment_likes.c.user_id == liker_id)
+        await self._connection.execute(
+            update(comments)
+            .where(comments.c.id.in_(liked))
+            .values(like_count=comments.c.like_count + likes)
+        )
+
+    async def add_to_counters_of_replied(self, author_id: UUID, *, replies: int) -> None:
+        reply = comments.alias("reply")
+        theirs = (reply.c.author_id == author_id, reply.c.parent_id.is_not(None))
+        replies_under = (
+            select(func.count())
+            .select_from(reply)
+            .where(*theirs, reply.c.parent_id == comments.c.id)
+            .scalar_subquery()
+        )
+        await self._connection.execute(
+            update(comments)
+            .where(
+                comments.c.author_id != author_id,
+                comments.c.id.in_(select(reply.c.parent_id).where(*theirs)),
+            )
+            .values(reply_count=comments.c.reply_count + replies * replies_under)
+        )
 
 
 def comment_from_row(row: Row[Any]) -> Comment:

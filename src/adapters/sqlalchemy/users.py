@@ -6,24 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import (
-    Executable,
-    Row,
-    Select,
-    and_,
-    case,
-    delete,
-    func,
-    insert,
-    literal,
-    or_,
-    select,
-    update,
-)
+from sqlalchemy import Executable, Row, Select, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.tables import comment_likes, comments, follows, users, video_likes, videos
+from adapters.sqlalchemy.tables import comments, follows, users, video_likes, videos
 from application.ports.user_repository import UserRepository
 from domain.errors import DomainError, EmailTaken, UsernameTaken
 from domain.users import User
@@ -60,22 +47,22 @@ class SqlUserRepository(UserRepository):
         await self._write(update(users).where(users.c.id == user.id).values(**_mutable(user)))
 
     async def delete(self, user_id: UUID) -> None:
-        if self._connection.dialect.name == "postgresql":
-            # Wait for, then shut out, concurrent writes that the adjustments below must count: a
-            # follow, like or comment referring to the account holds a key-share lock on its row,
-            # a reply to one of its comments on the comment's row. (SQLite serialises writers.)
-            for locked in (
-                select(users.c.id).where(users.c.id == user_id),
-                select(comments.c.id).where(
-                    comments.c.author_id == user_id, comments.c.parent_id.is_(None)
-                ),
-            ):
-                await self._connection.execute(locked.with_for_update())
-        # Then the counters of what stays (a fixed number of set-wise statements), and the account:
-        # its sessions, videos, comments, likes and follows go with it (ON DELETE CASCADE).
-        for statement in _counter_adjustments(user_id):
-            await self._connection.execute(statement)
+        # Its sessions, videos, comments, likes and follows go with it (ON DELETE CASCADE).
         await self._connection.execute(delete(users).where(users.c.id == user_id))
+
+    async def lock_for_deletion(self, user_id: UUID) -> None:
+        if self._connection.dialect.name != "postgresql":
+            return  # SQLite serialises writers: nothing can be in flight
+        # A follow, like or comment referring to the account holds a key-share lock on its row
+        # until it commits, a reply to one of its comments on the comment's row: these wait for
+        # them, then shut out new ones.
+        for locked in (
+            select(users.c.id).where(users.c.id == user_id),
+            select(comments.c.id).where(
+                comments.c.author_id == user_id, comments.c.parent_id.is_(None)
+            ),
+        ):
+            await self._connection.execute(locked.with_for_update())
 
     async def get(self, user_id: UUID) -> User | None:
         return await self._one(select(users).where(users.c.id == user_id))
@@ -110,6 +97,37 @@ class SqlUserRepository(UserRepository):
                 update(users).where(users.c.id == user_id).values(changes)
             )
 
+    async def add_to_counters_of_followed(self, follower_id: UUID, *, followers: int) -> None:
+        followed = select(follows.c.followee_id).where(follows.c.follower_id == follower_id)
+        await self._connection.execute(
+            update(users)
+            .where(users.c.id.in_(followed))
+            .values(follower_count=users.c.follower_count + followers)
+        )
+
+    async def add_to_counters_of_followers(self, followee_id: UUID, *, following: int) -> None:
+        followers = select(follows.c.follower_id).where(follows.c.followee_id == followee_id)
+        await self._connection.execute(
+            update(users)
+            .where(users.c.id.in_(followers))
+            .values(following_count=users.c.following_count + following)
+        )
+
+    async def add_to_counters_of_liked_owners(self, liker_id: UUID, *, likes: int) -> None:
+        liked = videos.join(video_likes, video_likes.c.video_id == videos.c.id)
+        of_others = (video_likes.c.user_id == liker_id, videos.c.owner_id != liker_id)
+        likes_of_owner = (
+            select(func.count())
+            .select_from(liked)
+            .where(*of_others, videos.c.owner_id == users.c.id)
+            .scalar_subquery()
+        )
+        await self._connection.execute(
+            update(users)
+            .where(users.c.id.in_(select(videos.c.owner_id).select_from(liked).where(*of_others)))
+            .values(like_count=users.c.like_count + likes * likes_of_owner)
+        )
+
     async def search_by_username_prefix(
         self, prefix: str, *, after: str | None, limit: int
     ) -> Sequence[User]:
@@ -136,98 +154,6 @@ class SqlUserRepository(UserRepository):
             if clash is None:
                 raise
             raise clash from error
-
-
-def _counter_adjustments(user_id: UUID) -> list[Executable]:
-    """The UPDATEs that keep every other account's, video's and comment's counters equal to the
-    rows that remain once the account `user_id` and everything it owns are deleted.
-
-    The deleted account's own videos and comments (and everything on them) disappear with it, so
-    only rows outside them are adjusted; each statement covers every affected row at once.
-    """
-    follow_out = select(follows.c.followee_id).where(follows.c.follower_id == user_id)
-    follow_in = select(follows.c.follower_id).where(follows.c.followee_id == user_id)
-
-    # Their likes of other people's videos: each video loses one, each owner the number of them.
-    liked = videos.join(video_likes, video_likes.c.video_id == videos.c.id)
-    liked_of_others = (video_likes.c.user_id == user_id, videos.c.owner_id != user_id)
-    likes_received = (
-        select(func.count())
-        .select_from(liked)
-        .where(*liked_of_others, videos.c.owner_id == users.c.id)
-        .scalar_subquery()
-    )
-
-    # Their comments on other people's videos that do not go with another of their comments: a
-    # top-level comment takes its replies along (whoever wrote them), a reply to someone else's
-    # comment only itself and one reply of its parent.
-    parent = comments.alias("parent")
-    own = comments.alias("own")
-    own_not_under_own = and_(
-        own.c.author_id == user_id,
-        or_(own.c.parent_id.is_(None), parent.c.author_id != user_id),
-    )
-    comments_removed = (
-        select(
-            func.coalesce(
-                func.sum(
-                    case((own.c.parent_id.is_(None), 1 + own.c.reply_count), else_=literal(1))
-                ),
-                0,
-            )
-        )
-        .select_from(own.outerjoin(parent, parent.c.id == own.c.parent_id))
-        .where(own_not_under_own, own.c.video_id == videos.c.id)
-        .scalar_subquery()
-    )
-    replies_removed = (
-        select(func.count())
-        .select_from(own)
-        .where(own.c.author_id == user_id, own.c.parent_id == comments.c.id)
-        .scalar_subquery()
-    )
-
-    return [
-        update(users)
-        .where(users.c.id.in_(follow_out))
-        .values(follower_count=users.c.follower_count - 1),
-        update(users)
-        .where(users.c.id.in_(follow_in))
-        .values(following_count=users.c.following_count - 1),
-        update(videos)
-        .where(
-            videos.c.owner_id != user_id,
-            videos.c.id.in_(select(video_likes.c.video_id).where(video_likes.c.user_id == user_id)),
-        )
-        .values(like_count=videos.c.like_count - 1),
-        update(users)
-        .where(users.c.id.in_(select(videos.c.owner_id).select_from(liked).where(*liked_of_others)))
-        .values(like_count=users.c.like_count - likes_received),
-        update(comments)
-        .where(
-            comments.c.id.in_(
-                select(comment_likes.c.comment_id).where(comment_likes.c.user_id == user_id)
-            )
-        )
-        .values(like_count=comments.c.like_count - 1),
-        # Reads the reply counts of their top-level comments, which the next statement leaves be.
-        update(videos)
-        .where(
-            videos.c.owner_id != user_id,
-            videos.c.id.in_(select(comments.c.video_id).where(comments.c.author_id == user_id)),
-        )
-        .values(comment_count=videos.c.comment_count - comments_removed),
-        update(comments)
-        .where(
-            comments.c.author_id != user_id,
-            comments.c.id.in_(
-                select(own.c.parent_id).where(
-                    own.c.author_id == user_id, own.c.parent_id.isnot(None)
-                )
-            ),
-        )
-        .values(reply_count=comments.c.reply_count - replies_removed),
-    ]
 
 
 def _mutable(user: User) -> dict[str, Any]:

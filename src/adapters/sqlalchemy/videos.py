@@ -14,6 +14,7 @@ from sqlalchemy import (
     Double,
     Label,
     Row,
+    case,
     cast,
     delete,
     extract,
@@ -21,12 +22,14 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from adapters.sqlalchemy.tables import video_hashtags, video_words, videos
+from adapters.sqlalchemy.tables import comments as comment_rows
+from adapters.sqlalchemy.tables import video_hashtags, video_likes, video_words, videos
 from application.ports.video_repository import VideoRepository
 from domain.ranking import DECAY_PER_SECOND, rank
 from domain.videos import Video, VideoStatus, Visibility
@@ -143,6 +146,45 @@ class SqlVideoRepository(VideoRepository):
             await self._connection.execute(
                 update(videos).where(videos.c.id == video_id).values(changes)
             )
+
+    async def add_to_counters_of_liked(self, liker_id: UUID, *, likes: int) -> None:
+        liked = select(video_likes.c.video_id).where(video_likes.c.user_id == liker_id)
+        await self._connection.execute(
+            update(videos)
+            .where(videos.c.owner_id != liker_id, videos.c.id.in_(liked))
+            .values(like_count=videos.c.like_count + likes)
+        )
+
+    async def add_to_counters_of_commented(self, author_id: UUID, *, comments: int) -> None:
+        # Per video: their top-level comments with all their replies (`reply_count`: the comment
+        # rows are locked by `UserRepository.lock_for_deletion` on PostgreSQL), and their replies
+        # under other people's comments; their replies under their own comments are counted with
+        # those.
+        parent = comment_rows.alias("parent")
+        own = comment_rows.alias("own")
+        going = (
+            select(
+                func.coalesce(
+                    func.sum(
+                        case((own.c.parent_id.is_(None), 1 + own.c.reply_count), else_=literal(1))
+                    ),
+                    0,
+                )
+            )
+            .select_from(own.outerjoin(parent, parent.c.id == own.c.parent_id))
+            .where(
+                own.c.author_id == author_id,
+                or_(own.c.parent_id.is_(None), parent.c.author_id != author_id),
+                own.c.video_id == videos.c.id,
+            )
+            .scalar_subquery()
+        )
+        commented = select(comment_rows.c.video_id).where(comment_rows.c.author_id == author_id)
+        await self._connection.execute(
+            update(videos)
+            .where(videos.c.owner_id != author_id, videos.c.id.in_(commented))
+            .values(comment_count=videos.c.comment_count + comments * going)
+        )
 
     async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
         result = await self._connection.execute(

@@ -31,3 +31,12 @@ class CommentRepository(Protocol):
     async def add_to_counters(self, comment_id: UUID, *, replies: int = 0, likes: int = 0) -> None:
         """Atomically add these deltas to the comment's counters."""
         ...
+
+    async def add_to_counters_of_liked(self, liker_id: UUID, *, likes: int) -> None:
+        """Add `likes` to the like count of every comment that `liker_id` likes."""
+        ...
+
+    async def add_to_counters_of_replied(self, author_id: UUID, *, replies: int) -> None:
+        """Add `replies` to the reply count of every comment of another author, once per reply
+        of `author_id` under it."""
+        ...

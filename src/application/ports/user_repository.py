@@ -21,9 +21,17 @@ class UserRepository(Protocol):
         ...
 
     async def delete(self, user_id: UUID) -> None:
-        """Delete an account and everything that belongs to it: sessions, videos, comments (with
-        their replies), likes and follows, keeping the counters of every other account, video and
-        comment equal to what remains."""
+        """Delete an account and everything that belongs to it: sessions, videos (with what is on
+        them), comments (with their replies), likes and follows (idempotent).
+
+        Only rows go: the counters of what remains are the caller's (see `remove_account`).
+        """
+        ...
+
+    async def lock_for_deletion(self, user_id: UUID) -> None:
+        """Wait for, then shut out until the unit of work ends, concurrent writes that refer to
+        the account: a follow, like or comment of theirs or on them, a reply to one of their
+        comments. Counter changes made after this see every such row."""
         ...
 
     async def get(self, user_id: UUID) -> User | None:
@@ -48,6 +56,19 @@ class UserRepository(Protocol):
         likes: int = 0,
     ) -> None:
         """Atomically add these deltas to the account's counters (in the caller's transaction)."""
+        ...
+
+    async def add_to_counters_of_followed(self, follower_id: UUID, *, followers: int) -> None:
+        """Add `followers` to the follower count of every account that `follower_id` follows."""
+        ...
+
+    async def add_to_counters_of_followers(self, followee_id: UUID, *, following: int) -> None:
+        """Add `following` to the following count of every account that follows `followee_id`."""
+        ...
+
+    async def add_to_counters_of_liked_owners(self, liker_id: UUID, *, likes: int) -> None:
+        """Add `likes` to the like count of every other account, once per like of `liker_id` on
+        one of its videos."""
         ...
 
     async def search_by_username_prefix(

@@ -42,3 +42,13 @@ class VideoRepository(Protocol):
     ) -> None:
         """Atomically add these deltas to the video's counters and engagement points."""
         ...
+
+    async def add_to_counters_of_liked(self, liker_id: UUID, *, likes: int) -> None:
+        """Add `likes` to the like count of every video of another owner that `liker_id` likes."""
+        ...
+
+    async def add_to_counters_of_commented(self, author_id: UUID, *, comments: int) -> None:
+        """Add `comments` to the comment count of every video of another owner, once per comment
+        on it that goes with `author_id`'s comments: each of theirs, and each reply under one of
+        their top-level comments (a comment takes its replies along)."""
+        ...

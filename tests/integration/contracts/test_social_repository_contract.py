@@ -47,6 +47,7 @@ from application.ports.feed_queries import FeedQueries, RankedVideo
 from application.ports.follow_queries import FollowEntry, FollowQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.video_queries import PublicVideoFilter, VideoQueries, VideoView
+from application.users.delete_account import remove_account
 from domain.comments import Comment
 from domain.errors import NotFound
 from domain.ranking import COMMENT_POINTS, LIKE_POINTS, rank
@@ -1012,7 +1013,7 @@ async def test_deleting_an_account_keeps_every_other_counter_equal_to_what_remai
     assert_counters_match_rows(await social.rows())
 
     async with social.uow() as uow:
-        await uow.users.delete(doomed.id)
+        await remove_account(uow, doomed.id)
         await uow.commit()
 
     rows = await social.rows()
@@ -1028,7 +1029,7 @@ async def test_deleting_an_account_keeps_every_other_counter_equal_to_what_remai
     assert rows.comments[t2.id][3:] == (1, 0)
     async with social.uow() as uow:
         assert await uow.users.get(doomed.id) is None
-        await uow.users.delete(doomed.id)  # idempotent
+        await remove_account(uow, doomed.id)  # idempotent
         await uow.commit()
     assert await social.rows() == rows
 
@@ -1043,7 +1044,7 @@ async def test_deleting_an_account_rolls_back_with_its_unit_of_work(social: Soci
     before = await social.rows()
 
     async with social.uow() as uow:
-        await uow.users.delete(doomed.id)
+        await remove_account(uow, doomed.id)
 
     assert await social.rows() == before
 
@@ -1237,7 +1238,7 @@ async def test_postgres_deleting_an_account_counts_the_writes_in_flight(
     async def delete_account() -> None:
         await written.wait()
         async with social.uow() as uow:
-            await uow.users.delete(doomed.id)
+            await remove_account(uow, doomed.id)
             await uow.commit()
 
     await asyncio.wait_for(asyncio.gather(write_meanwhile(), delete_account()), timeout=10)
