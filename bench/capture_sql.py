@@ -11,7 +11,9 @@ psycopg_pool), SQLAlchemy's pre-ping (an empty statement, ";"), the implicit BEG
 statement with the app's `%(name)s` parameters (psycopg accepts them as they are), and
 COMMIT/ROLLBACK. Prints them per endpoint, writes them to bench/.runs/captured-sql.json and,
 with `--check`, compares the data statements with those bench/ceiling.py executes (exit 1 if
-they differ: paste the new ones into ceiling.py).
+they differ). The ceiling compiles the app's own statements (one builder per read), so their
+texts agree by construction; what the check catches is an endpoint whose list of statements
+changed (adjust its handler in ceiling.py then).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass, field
@@ -60,9 +61,6 @@ class Recorder:
 
 
 RECORDER = Recorder()
-CEILING = Path(__file__).resolve().parent / "ceiling.py"
-BEGIN_MARK = "# --- captured SQL:"
-END_MARK = "# --- end of captured SQL ---"
 
 
 def _install_hooks() -> None:
@@ -226,58 +224,6 @@ def check(results: list[Captured]) -> list[str]:
     return problems
 
 
-def emit(results: list[Captured]) -> str:
-    """The `STATEMENTS` block of bench/ceiling.py for the captured read endpoints."""
-    ceiling = {e.name for e in ENDPOINTS if e.has_ceiling}
-    names: dict[str, str] = {}
-    lines: list[str] = []
-    for result in results:
-        if result.endpoint in ceiling:
-            for statement in result.statements:
-                text = " ".join(statement.split())
-                if text not in names:
-                    names[text] = f"_SQL_{len(names) + 1}"
-                    lines.append(f"{names[text]} = (  # first issued by {result.endpoint}")
-                    lines.extend(f"    {_quoted(piece)}" for piece in _pieces(text))
-                    lines.append(")")
-    lines.append("STATEMENTS: dict[str, tuple[str, ...]] = {")
-    for result in results:
-        if result.endpoint in ceiling:
-            refs = [names[" ".join(s.split())] for s in result.statements]
-            listed = ", ".join(refs) + ("," if len(refs) == 1 else "")
-            lines.append(f'    "{result.endpoint}:{result.method}": ({listed}),')
-    lines.append("}")
-    return "\n".join(lines)
-
-
-def _quoted(piece: str) -> str:
-    """A Python literal of `piece` in the quotes `ruff format` prefers."""
-    if '"' in piece or "\\" in piece:
-        return repr(piece)
-    return f'"{piece}"'
-
-
-def write(results: list[Captured], path: Path = CEILING) -> None:
-    """Replace the captured-SQL block of bench/ceiling.py."""
-    source = path.read_text()
-    start, end = source.index(BEGIN_MARK), source.index(END_MARK)
-    head = source[: source.index("\n", start) + 1]
-    path.write_text(head + emit(results) + "\n" + source[end:])
-    ruff = Path(sys.executable).parent / "ruff"
-    if ruff.exists():  # keep `ruff format --check` clean
-        subprocess.run([str(ruff), "format", "--quiet", str(path)], check=False)  # noqa: S603
-
-
-def _pieces(text: str, width: int = 88) -> list[str]:
-    """`text` cut after spaces into pieces of about `width` characters (concatenated back)."""
-    pieces: list[str] = []
-    while len(text) > width:
-        cut = text.rfind(" ", 0, width) + 1 or len(text)
-        pieces.append(text[:cut])
-        text = text[cut:]
-    return [*pieces, text] if text else pieces
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432")
@@ -286,12 +232,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=RUNS_DIR / "captured-sql.json")
     parser.add_argument("--check", action="store_true", help="compare with bench/ceiling.py")
     parser.add_argument("--quiet", action="store_true", help="print only the check's result")
-    parser.add_argument(
-        "--emit", action="store_true", help="print the STATEMENTS block of bench/ceiling.py"
-    )
-    parser.add_argument(
-        "--write", action="store_true", help="rewrite that block in bench/ceiling.py"
-    )
     args = parser.parse_args(argv)
     target = Target(args.postgres, args.db, args.storage)
     results = asyncio.run(capture(target))
@@ -301,15 +241,10 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print("the app answered errors: nothing compared or written", file=sys.stderr)
         return 2
-    if args.emit:
-        print(emit(results))
-    elif not args.quiet:
+    if not args.quiet:
         print(describe(results))
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps([asdict(r) for r in results], indent=2) + "\n")
-    if args.write:
-        write(results)
-        print(f"wrote the captured SQL into {CEILING}")
     if args.check:
         problems = check(results)
         for problem in problems:

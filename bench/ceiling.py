@@ -1,19 +1,19 @@
 """The ceiling: the benchmark's read endpoints as a bare Litestar app on raw psycopg.
 
-No dependency-injection container, no middleware, no SQLAlchemy: a psycopg_pool
+No dependency-injection container, no middleware, no SQLAlchemy per request: a psycopg_pool
 AsyncConnectionPool (autocommit, every statement prepared on first use: prepare_threshold=0)
-and, per request, EXACTLY the SQL statements that Clipstream issues for the same request
-(captured from the app by bench/capture_sql.py and pasted below), with the same parameters,
-answering a msgspec-encoded JSON body of the same shape. What the app adds around those
-statements (pool pre-pings, BEGIN/ROLLBACK, one connection checkout per statement) is left
-out: see `bench/capture_sql.py` for the full list per endpoint.
+and, per request, EXACTLY the SQL statements that Clipstream issues for the same request, with
+the same parameters, answering a msgspec-encoded JSON body of the same shape. The statements are
+the app's own (`adapters.sqlalchemy.read_statements`, the one builder of each read), compiled
+once at start as the app's PostgreSQL read path compiles them. What the app adds around those
+statements (connection checkouts, the write path's pre-pings and BEGIN/ROLLBACK) is left out:
+see `bench/capture_sql.py` for the full list per endpoint, and for the check that the app still
+issues, per request, the statements the handlers below run.
 
     .venv/bin/python bench/ceiling.py --port 8100     # served by granian, 1 worker, like the app
 
 Environment: CLIPSTREAM_DATABASE_URL, CLIPSTREAM_JWT_SECRET and CLIPSTREAM_PUBLIC_URL, as the
-app reads them (bench/run.py sets them). Regenerate the SQL after the app's queries change:
-`.venv/bin/python bench/capture_sql.py --write` (then adjust the handlers if the list of
-statements of an endpoint changed); `bench/run.py` refuses to compare against a stale ceiling.
+app reads them (bench/run.py sets them).
 """
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ from litestar import Litestar, Request, Response, get
 from litestar.datastructures import State
 from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
+from sqlalchemy import Select
+from sqlalchemy.engine import make_url
+
+from adapters.postgres.read_pool import CompiledSelect
+from adapters.sqlalchemy import read_statements as statements
 
 API = "/api/v1"
 LIMIT = 20  # the default page size of every list
@@ -43,121 +48,28 @@ POOL_MIN, POOL_MAX = 10, 20  # the app's engine: pool_size 10 + max_overflow 10
 CONNECTION_OPTIONS = "-c statement_timeout=5000 -c timezone=UTC"  # as the app's engine
 JWT_AUDIENCE, JWT_ISSUER = "clipstream-api", "clipstream"
 
-# --- captured SQL: written by `bench/capture_sql.py --write`; do not edit by hand ---
-_SQL_1 = (  # first issued by for_you
-    "SELECT sessions.id, sessions.user_id, sessions.created_at, sessions.expires_at, "
-    "sessions.revoked_at FROM sessions WHERE sessions.id = %(session_id)s::UUID"
-)
-_SQL_2 = (  # first issued by for_you
-    "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
-    "videos.failure_reason, videos.content_type, videos.size_bytes, videos.storage_key, "
-    "videos.upload_id, videos.upload_expires_at, videos.duration_seconds, videos.width, "
-    "videos.height, videos.created_at, videos.updated_at, videos.published_at, "
-    "videos.view_count, videos.like_count, videos.comment_count, videos.engagement_points, "
-    "videos.rank, (SELECT json_agg(json_build_array(video_hashtags.position, "
-    "video_hashtags.hashtag)) AS json_agg_1 FROM video_hashtags WHERE "
-    "video_hashtags.video_id = videos.id) AS hashtags, users.id AS by_id, users.username AS "
-    "by_username, users.email AS by_email, users.password_hash AS by_password_hash, "
-    "users.display_name AS by_display_name, users.bio AS by_bio, users.avatar_url AS "
-    "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
-    "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
-    "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
-    "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
-    "videos.owner_id WHERE videos.status = 'ready' AND videos.visibility = 'public' AND "
-    "videos.published_at > %(since)s::TIMESTAMP WITH TIME ZONE AND videos.published_at <= "
-    "%(snapshot)s::TIMESTAMP WITH TIME ZONE ORDER BY videos.rank DESC, videos.id DESC LIMIT "
-    "%(page_limit)s::INTEGER"
-)
-_SQL_3 = (  # first issued by following
-    "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
-    "videos.failure_reason, videos.content_type, videos.size_bytes, videos.storage_key, "
-    "videos.upload_id, videos.upload_expires_at, videos.duration_seconds, videos.width, "
-    "videos.height, videos.created_at, videos.updated_at, videos.published_at, "
-    "videos.view_count, videos.like_count, videos.comment_count, videos.engagement_points, "
-    "videos.rank, (SELECT json_agg(json_build_array(video_hashtags.position, "
-    "video_hashtags.hashtag)) AS json_agg_1 FROM video_hashtags WHERE "
-    "video_hashtags.video_id = videos.id) AS hashtags, users.id AS by_id, users.username AS "
-    "by_username, users.email AS by_email, users.password_hash AS by_password_hash, "
-    "users.display_name AS by_display_name, users.bio AS by_bio, users.avatar_url AS "
-    "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
-    "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
-    "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
-    "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
-    "videos.owner_id WHERE videos.status = 'ready' AND videos.visibility = 'public' AND "
-    "videos.owner_id IN (SELECT follows.followee_id FROM follows WHERE follows.follower_id = "
-    "%(viewer_id)s::UUID) ORDER BY videos.published_at DESC, videos.id DESC LIMIT "
-    "%(page_limit)s::INTEGER"
-)
-_SQL_4 = (  # first issued by video
-    "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
-    "videos.failure_reason, videos.content_type, videos.size_bytes, videos.storage_key, "
-    "videos.upload_id, videos.upload_expires_at, videos.duration_seconds, videos.width, "
-    "videos.height, videos.created_at, videos.updated_at, videos.published_at, "
-    "videos.view_count, videos.like_count, videos.comment_count, videos.engagement_points, "
-    "videos.rank, (SELECT json_agg(json_build_array(video_hashtags.position, "
-    "video_hashtags.hashtag)) AS json_agg_1 FROM video_hashtags WHERE "
-    "video_hashtags.video_id = videos.id) AS hashtags, users.id AS by_id, users.username AS "
-    "by_username, users.email AS by_email, users.password_hash AS by_password_hash, "
-    "users.display_name AS by_display_name, users.bio AS by_bio, users.avatar_url AS "
-    "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
-    "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
-    "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
-    "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
-    "videos.owner_id WHERE videos.id = %(video_id)s::UUID"
-)
-_SQL_5 = (  # first issued by user_videos
-    "SELECT users.id, users.username, users.email, users.password_hash, users.display_name, "
-    "users.bio, users.avatar_url, users.created_at, users.updated_at, users.follower_count, "
-    "users.following_count, users.video_count, users.like_count FROM users WHERE users.id = "
-    "%(user_id)s::UUID"
-)
-_SQL_6 = (  # first issued by user_videos
-    "SELECT videos.id, videos.owner_id, videos.caption, videos.visibility, videos.status, "
-    "videos.failure_reason, videos.content_type, videos.size_bytes, videos.storage_key, "
-    "videos.upload_id, videos.upload_expires_at, videos.duration_seconds, videos.width, "
-    "videos.height, videos.created_at, videos.updated_at, videos.published_at, "
-    "videos.view_count, videos.like_count, videos.comment_count, videos.engagement_points, "
-    "videos.rank, (SELECT json_agg(json_build_array(video_hashtags.position, "
-    "video_hashtags.hashtag)) AS json_agg_1 FROM video_hashtags WHERE "
-    "video_hashtags.video_id = videos.id) AS hashtags, users.id AS by_id, users.username AS "
-    "by_username, users.email AS by_email, users.password_hash AS by_password_hash, "
-    "users.display_name AS by_display_name, users.bio AS by_bio, users.avatar_url AS "
-    "by_avatar_url, users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
-    "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
-    "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM video_likes WHERE video_likes.user_id = %(viewer_id)s::UUID AND "
-    "video_likes.video_id = videos.id) AS liked_by_me FROM videos JOIN users ON users.id = "
-    "videos.owner_id WHERE videos.owner_id = %(owner_id)s::UUID AND videos.status = 'ready' "
-    "AND videos.visibility = 'public' ORDER BY videos.created_at DESC, videos.id DESC LIMIT "
-    "%(page_limit)s::INTEGER"
-)
-_SQL_7 = (  # first issued by comments
-    "SELECT comments.id, comments.video_id, comments.parent_id, comments.author_id, "
-    "comments.body, comments.created_at, comments.edited_at, comments.reply_count, "
-    "comments.like_count, users.id AS by_id, users.username AS by_username, users.email AS "
-    "by_email, users.password_hash AS by_password_hash, users.display_name AS "
-    "by_display_name, users.bio AS by_bio, users.avatar_url AS by_avatar_url, "
-    "users.created_at AS by_created_at, users.updated_at AS by_updated_at, "
-    "users.follower_count AS by_follower_count, users.following_count AS by_following_count, "
-    "users.video_count AS by_video_count, users.like_count AS by_like_count, EXISTS (SELECT "
-    "* FROM comment_likes WHERE comment_likes.user_id = %(viewer_id)s::UUID AND "
-    "comment_likes.comment_id = comments.id) AS liked_by_me FROM comments JOIN users ON "
-    "users.id = comments.author_id WHERE comments.video_id = %(video_id)s::UUID AND "
-    "comments.parent_id IS NULL ORDER BY comments.created_at DESC, comments.id DESC LIMIT "
-    "%(page_limit)s::INTEGER"
-)
+# --- the app's SQL: its own statements, compiled once at start -------------------------------
+_DIALECT = make_url("postgresql+psycopg://").get_dialect()()
+_PG = "postgresql"
+_VIDEO_VIEWS = statements.video_views(_PG, True)
+_COMMENT_VIEWS = statements.comment_views(True)
+
+
+def _sql(statement: Select[Any]) -> str:
+    return CompiledSelect(statement, _DIALECT).sql
+
+
+_SESSION, _USER = _sql(statements.SESSION_BY_ID), _sql(statements.USER_BY_ID)
+_VIDEO = _sql(statements.video_by_id(_PG, True))
 STATEMENTS: dict[str, tuple[str, ...]] = {
-    "for_you:GET": (_SQL_1, _SQL_2),
-    "following:GET": (_SQL_1, _SQL_3),
-    "video:GET": (_SQL_1, _SQL_4),
-    "user_videos:GET": (_SQL_1, _SQL_5, _SQL_6),
-    "comments:GET": (_SQL_1, _SQL_4, _SQL_7),
-    "me:GET": (_SQL_1, _SQL_5),
+    "for_you:GET": (_SESSION, _sql(statements.ranked_feed(_PG, True, False))),
+    "following:GET": (_SESSION, _sql(statements.following_feed(_PG, False))),
+    "video:GET": (_SESSION, _VIDEO),
+    "user_videos:GET": (_SESSION, _USER, _sql(statements.videos_of_owner(_PG, True, False, False))),
+    "comments:GET": (_SESSION, _VIDEO, _sql(statements.top_level_comments(True, False))),
+    "me:GET": (_SESSION, _USER),
 }
-# --- end of captured SQL ---
+# --- end of the app's SQL ---
 
 
 class UserSummaryOut(msgspec.Struct, rename="camel"):
@@ -224,24 +136,41 @@ class CommentPageOut(msgspec.Struct, rename="camel"):
 
 
 Row = Sequence[Any]
-# Column positions in the captured statements' select lists.
-U_ID, U_USERNAME, U_EMAIL, U_DISPLAY_NAME, U_BIO, U_AVATAR_URL, U_CREATED_AT = 0, 1, 2, 4, 5, 6, 7
-U_FOLLOWERS, U_FOLLOWING, U_VIDEOS, U_LIKES = 9, 10, 11, 12
-V_ID, V_OWNER, V_CAPTION, V_VISIBILITY, V_STATUS, V_FAILURE, V_CONTENT_TYPE, V_SIZE = range(8)
-V_DURATION, V_WIDTH, V_HEIGHT, V_CREATED_AT, V_PUBLISHED_AT = 11, 12, 13, 14, 16
-V_VIEWS, V_LIKES, V_COMMENTS, V_RANK, V_HASHTAGS, V_AUTHOR, V_LIKED = 17, 18, 19, 21, 22, 23, 36
-C_ID, C_VIDEO, C_PARENT, C_BODY, C_CREATED_AT, C_EDITED_AT, C_REPLIES, C_LIKES = (
-    0,
-    1,
-    2,
-    4,
-    5,
-    6,
-    7,
-    8,
+
+
+def _positions(statement: Select[Any], *names: str) -> tuple[int, ...]:
+    """Where the columns `names` are in the rows of `statement`."""
+    columns = list(statement.selected_columns.keys())
+    return tuple(columns.index(name) for name in names)
+
+
+# Column positions in the statements' select lists (users' relative to their first column).
+U_ID, U_USERNAME, U_EMAIL, U_DISPLAY_NAME, U_BIO, U_AVATAR_URL, U_CREATED_AT = _positions(
+    statements.USER_BY_ID, "id", "username", "email", "display_name", "bio", "avatar_url",
+    "created_at",
+)  # fmt: skip
+U_FOLLOWERS, U_FOLLOWING, U_VIDEOS, U_LIKES = _positions(
+    statements.USER_BY_ID, "follower_count", "following_count", "video_count", "like_count"
 )
-C_AUTHOR, C_LIKED = 9, 22
-S_USER, S_EXPIRES_AT, S_REVOKED_AT = 1, 3, 4
+V_ID, V_OWNER, V_CAPTION, V_VISIBILITY, V_STATUS, V_FAILURE, V_CONTENT_TYPE, V_SIZE = _positions(
+    _VIDEO_VIEWS, "id", "owner_id", "caption", "visibility", "status", "failure_reason",
+    "content_type", "size_bytes",
+)  # fmt: skip
+V_DURATION, V_WIDTH, V_HEIGHT, V_CREATED_AT, V_PUBLISHED_AT = _positions(
+    _VIDEO_VIEWS, "duration_seconds", "width", "height", "created_at", "published_at"
+)
+V_VIEWS, V_LIKES, V_COMMENTS, V_RANK, V_HASHTAGS, V_AUTHOR, V_LIKED = _positions(
+    _VIDEO_VIEWS, "view_count", "like_count", "comment_count", "rank", "hashtags",
+    f"{statements.AUTHOR_PREFIX}id", statements.LIKED,
+)  # fmt: skip
+C_ID, C_VIDEO, C_PARENT, C_BODY, C_CREATED_AT, C_EDITED_AT, C_REPLIES, C_LIKES = _positions(
+    _COMMENT_VIEWS, "id", "video_id", "parent_id", "body", "created_at", "edited_at",
+    "reply_count", "like_count",
+)  # fmt: skip
+C_AUTHOR, C_LIKED = _positions(_COMMENT_VIEWS, f"{statements.AUTHOR_PREFIX}id", statements.LIKED)
+S_USER, S_EXPIRES_AT, S_REVOKED_AT = _positions(
+    statements.SESSION_BY_ID, "user_id", "expires_at", "revoked_at"
+)
 
 
 class HttpError(Exception):

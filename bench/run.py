@@ -331,8 +331,8 @@ def prepare(args: argparse.Namespace) -> Plan:
         print("== checking that bench/ceiling.py issues the app's SQL (bench/capture_sql.py)")
         current, sql_summary = check_ceiling_sql(target)
         if not current:
-            print("   the ceiling's SQL is stale or the app failed: ceiling skipped. Refresh it")
-            print("   with `.venv/bin/python bench/capture_sql.py --write` (see bench/README.md).")
+            print("   the app issues other statements than the ceiling's handlers, or it failed:")
+            print("   ceiling skipped. See `.venv/bin/python bench/capture_sql.py --check`.")
             use_ceiling = False
     return Plan(args, wrk, target, scale, endpoints, seed, use_ceiling, sql_summary, load_at_start)
 

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
 import os
 import socket
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
-from psycopg.abc import PQGen
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from adapters.postgres._library_internals import AnswerDeadlineConnection
 
 POOL_TIMEOUT_SECONDS = 5.0
 CONNECT_TIMEOUT_SECONDS = 3
@@ -27,7 +27,6 @@ ANSWER_GRACE_SECONDS = 1.0
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 logger = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 
 def create_engine(
@@ -76,27 +75,16 @@ def create_engine(
     )
 
 
-class _WatchedConnection(psycopg.AsyncConnection[Any]):
+class _WatchedConnection(AnswerDeadlineConnection):
     """A psycopg connection that gives up on a server that does not answer.
 
-    Every exchange with the server (statement, COMMIT, ROLLBACK, the pool's ping) goes through
-    `wait`. One still waiting after `answer_deadline` seconds has the connection's socket shut down:
-    the exchange then fails at once as a lost connection. (Cancelling the waiting task instead
-    would make psycopg send a cancel request and wait for the server, which does not answer.)
+    An exchange with the server (statement, COMMIT, ROLLBACK, the pool's ping) still waiting after
+    `answer_deadline` seconds has the connection's socket shut down: the exchange then fails at
+    once as a lost connection. (Cancelling the waiting task instead would make psycopg send a
+    cancel request and wait for the server, which does not answer.)
     """
 
-    answer_deadline: float | None = None
-
-    async def wait(self, gen: PQGen[_T], *args: Any, **kwargs: Any) -> _T:
-        if self.answer_deadline is None:
-            return await super().wait(gen, *args, **kwargs)
-        timer = asyncio.get_running_loop().call_later(self.answer_deadline, self._give_up)
-        try:
-            return await super().wait(gen, *args, **kwargs)
-        finally:
-            timer.cancel()
-
-    def _give_up(self) -> None:
+    def no_answer(self) -> None:
         logger.warning(
             "the database did not answer within %.1f s: closing the connection",
             self.answer_deadline,

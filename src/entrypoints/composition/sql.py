@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 from dependency_injector import providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.account_queries import SqlAccountQueries
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.pool_metrics import PoolCollector
 from adapters.sqlalchemy.probe import DatabaseProbe
-from adapters.sqlalchemy.reads import Reader, create_reader
+from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
@@ -27,7 +28,7 @@ async def _dispose_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
     await engine.dispose()
 
 
-async def _close_reader_at_shutdown(reader: Reader) -> AsyncIterator[None]:
+async def _close_reader_at_shutdown(reader: SelectRunner) -> AsyncIterator[None]:
     yield
     await reader.close()
 
@@ -47,9 +48,9 @@ class SqlAdapters(AdapterSet):
         create_engine, core.settings.provided.database_url
     )
     engine_lifetime = providers.Resource(_dispose_at_shutdown, engine)
-    # The read side's own data path (a raw psycopg pool on PostgreSQL; see adapters.sqlalchemy.reads).
-    reader: providers.Singleton[Reader] = providers.Singleton(
-        create_reader, core.settings.provided.database_url, engine
+    # The read side's own data path (a raw psycopg pool on PostgreSQL; see adapters.postgres).
+    reader: providers.Singleton[SelectRunner] = providers.Singleton(
+        create_select_runner, core.settings.provided.database_url, engine
     )
     reader_lifetime = providers.Resource(_close_reader_at_shutdown, reader)
     # Use cases take a factory of units of work: a new one per call.

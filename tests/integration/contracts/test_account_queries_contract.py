@@ -1,6 +1,6 @@
 """Contract of the read-side account lookups (`AccountQueries`) on memory, SQLite and PostgreSQL.
 
-On PostgreSQL they run on production's read path: the raw psycopg pool of `PostgresReader`.
+On PostgreSQL they run on production's read path: the raw psycopg pool of `PostgresSelectRunner`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ import pytest
 from adapters.memory.account_queries import MemoryAccountQueries
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
+from adapters.postgres.read_pool import PostgresSelectRunner, create_select_runner
 from adapters.sqlalchemy.account_queries import SqlAccountQueries
-from adapters.sqlalchemy.reads import PostgresReader, create_reader
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from application.ports.account_queries import AccountQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -38,8 +38,8 @@ async def accounts(storage_url: str | None) -> AsyncIterator[Accounts]:
         yield Accounts(lambda: MemoryUnitOfWork(store), MemoryAccountQueries(store))
         return
     engine = await _engine_on_empty_tables(storage_url)
-    reader = create_reader(storage_url, engine)
-    assert isinstance(reader, PostgresReader) == storage_url.startswith("postgresql")
+    reader = create_select_runner(storage_url, engine)
+    assert isinstance(reader, PostgresSelectRunner) == storage_url.startswith("postgresql")
     try:
         yield Accounts(SqlUnitOfWorkFactory(engine), SqlAccountQueries(engine, reader))
     finally:

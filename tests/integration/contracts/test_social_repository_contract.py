@@ -30,8 +30,9 @@ from adapters.memory.social_queries import (
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
+from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.engine import _configure_sqlite_connection, create_engine
-from adapters.sqlalchemy.reads import Reader, create_reader
+from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.tables import comment_likes as comment_likes_table
 from adapters.sqlalchemy.tables import comments as comments_table
@@ -122,7 +123,7 @@ def memory_social() -> Social:
     )
 
 
-def sql_social(engine: AsyncEngine, reader: Reader | None = None) -> Social:
+def sql_social(engine: AsyncEngine, reader: SelectRunner | None = None) -> Social:
     """The SQL adapters; the queries on `reader` (production's: a raw pool on PostgreSQL)."""
 
     async def rows() -> Rows:
@@ -181,7 +182,7 @@ async def social(storage_url: str | None) -> AsyncIterator[Social]:
         yield memory_social()
         return
     engine = await _engine_on_empty_tables(storage_url)
-    reader = create_reader(storage_url, engine)
+    reader = create_select_runner(storage_url, engine)
     try:
         yield sql_social(engine, reader)
     finally:

@@ -24,9 +24,9 @@ from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
+from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
-from adapters.sqlalchemy.reads import create_reader
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.tables import video_hashtags as video_hashtags_table
 from adapters.sqlalchemy.tables import videos as videos_table
@@ -69,7 +69,9 @@ async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
         )
         return
     engine = await _engine_on_empty_tables(storage_url)
-    reader = create_reader(storage_url, engine)  # production's read path (raw pool on PostgreSQL)
+    reader = create_select_runner(
+        storage_url, engine
+    )  # production's read path (raw pool on PostgreSQL)
     try:
         yield Adapters(
             uow=SqlUnitOfWorkFactory(engine),

@@ -10,7 +10,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
-from adapters.sqlalchemy.reads import PostgresReader
+from adapters.postgres.read_pool import PostgresSelectRunner
 from entrypoints.composition import Container, build_container
 from entrypoints.config import Settings
 from entrypoints.http.app import create_app
@@ -95,7 +95,7 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
 
     engine = container.adapters.engine()
     reader = container.adapters.reader()
-    assert isinstance(reader, PostgresReader)  # the read side's own pool: counted apart
+    assert isinstance(reader, PostgresSelectRunner)  # the read side's own pool: counted apart
     counter = StatementCounter()
     event.listen(engine.sync_engine, "before_cursor_execute", counter)
     pages = {

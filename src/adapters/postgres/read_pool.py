@@ -1,72 +1,42 @@
-"""The read side's data path: one SELECT per call, outside any transaction.
+"""The fast PostgreSQL read path: the read side's statements on a raw psycopg pool.
 
-The statements are built with SQLAlchemy Core (the schema's source of truth) and run by a `Reader`:
+`PostgresSelectRunner` is the `SelectRunner` of the SQL queries on PostgreSQL. It runs each SELECT
+on a psycopg pool of autocommit connections of its own: each statement (built once, with named
+parameters: `adapters.sqlalchemy.read_statements`) is compiled once with the engine's dialect and
+then executed as a server prepared statement, with no BEGIN/ROLLBACK, no pre-ping and no
+SQLAlchemy execution context per call. Measured on the For You page, this path halves the time a
+request spends in the database layer (see bench/RESULTS.md). What it needs of SQLAlchemy's
+internals is in `_library_internals`.
 
-- `EngineReader` runs them on the SQLAlchemy engine (SQLite, and anywhere a raw pool is not wanted);
-- `PostgresReader` runs them on a psycopg pool of autocommit connections of its own: each
-  statement shape is compiled once (keyed by SQLAlchemy's cache key) and then executed as a server
-  prepared statement, with no BEGIN/ROLLBACK, no pre-ping and no SQLAlchemy execution context per
-  call. Measured on the For You page, this path halves the time a request spends in the database
-  layer (see bench/RESULTS.md).
-
-Both translate an outage into `DependencyUnavailable("database")`. A read is idempotent, so the
-PostgreSQL reader retries once, on a new connection, a read whose connection turned out to be dead
-(a database restart leaves every idle connection of the pool dead): requests after an outage
-succeed without waiting for each stale connection to fail once.
+An outage becomes `DependencyUnavailable("database")`. A read is idempotent, so a read whose
+connection turned out to be dead (a database restart leaves every idle connection of the pool
+dead) is retried once, on a new connection: requests after an outage succeed without waiting for
+each stale connection to fail once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import Select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeDecorator
 
+from adapters.postgres._library_internals import bind_processors, result_columns
 from adapters.sqlalchemy.engine import CONNECT_TIMEOUT_SECONDS, POOL_TIMEOUT_SECONDS
-from adapters.sqlalchemy.errors import database_errors
+from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from application.errors import DependencyUnavailable
 
 logger = logging.getLogger(__name__)
 
-_COMPILED_SHAPES = 512  # distinct statement shapes kept compiled (a few dozen exist)
-
-
-class Reader(Protocol):
-    """Runs one SELECT and returns its rows (attribute and `_mapping` access by column label)."""
-
-    async def rows(self, query: Select[Any], params: Mapping[str, Any] | None = None) -> list[Any]:
-        """`params`: the values of a statement built once with named `bindparam`s (a hot path
-        then skips building and keying a statement per call); None: the statement's own values."""
-        ...
-
-    async def close(self) -> None: ...
-
-
-class EngineReader:
-    """Runs each SELECT on a connection of the SQLAlchemy engine."""
-
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
-
-    async def rows(self, query: Select[Any], params: Mapping[str, Any] | None = None) -> list[Any]:
-        with database_errors():
-            async with self._engine.connect() as connection:
-                if connection.dialect.name == "postgresql":
-                    # One statement needs no explicit transaction: skip BEGIN and ROLLBACK.
-                    await connection.execution_options(isolation_level="AUTOCOMMIT")
-                return list(await connection.execute(query, dict(params or {})))
-
-    async def close(self) -> None:
-        """Nothing to do: the engine is disposed of with the rest of the adapters."""
+_MAX_STATEMENTS = 1024  # compiled statements kept (a few dozen exist)
 
 
 class Row(dict[str, Any]):
@@ -93,29 +63,33 @@ def _row_factory(cursor: psycopg.AsyncCursor[Any]) -> Callable[[Sequence[Any]], 
     return make
 
 
-class _Compiled:
-    """A statement shape compiled for psycopg: its SQL, bind processing and result processing."""
+class CompiledSelect:
+    """A statement compiled for psycopg: its SQL, bind processing and result processing."""
 
-    __slots__ = ("cached", "compiled", "result_processors", "sql")
+    __slots__ = ("bind_processors", "compiled", "result_processors", "sql")
 
-    def __init__(self, compiled: SQLCompiler, *, cached: bool = True) -> None:
+    def __init__(self, query: Select[Any], dialect: Dialect) -> None:
+        compiled = query.compile(dialect=dialect)
+        if not isinstance(compiled, SQLCompiler):
+            raise TypeError(f"not a SELECT: {query!r}")
+        if any(parameter.expanding for parameter in compiled.binds.values()):
+            raise ValueError(
+                "an expanding IN parameter needs a statement per call: use = ANY(:list)"
+            )
         self.compiled = compiled
-        self.cached = cached  # compiled for every statement of its shape (else: for one call)
         self.sql = compiled.string
-        dialect = compiled.dialect
-        processors: list[tuple[str, Callable[[Any], Any]]] = []
-        for column in compiled._result_columns:
-            column_type = column.type
-            if isinstance(column_type, TypeDecorator):
-                processors.append((column.keyname, _result_processor(column_type, dialect)))
-        self.result_processors = tuple(processors)
-
-    def parameters(self, extracted: Any, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
-        params = self.compiled.construct_params(
-            params=given, extracted_parameters=extracted, escape_names=False, _check=False
+        self.bind_processors = tuple(bind_processors(compiled).items())
+        self.result_processors = tuple(
+            (name, _result_processor(column_type, dialect))
+            for name, column_type in result_columns(compiled)
+            if isinstance(column_type, TypeDecorator)
         )
-        for name, process in self.compiled._bind_processors.items():
-            if name in params and callable(process):
+
+    def parameters(self, given: Mapping[str, Any]) -> dict[str, Any]:
+        """The driver's parameters: `given` (every named parameter) with their bind processing."""
+        params = self.compiled.construct_params(params=given, escape_names=False)
+        for name, process in self.bind_processors:
+            if name in params:
                 params[name] = process(params[name])
         return dict(params)
 
@@ -127,7 +101,7 @@ def _result_processor(column_type: TypeDecorator[Any], dialect: Any) -> Callable
     return process
 
 
-class PostgresReader:
+class PostgresSelectRunner(SelectRunner):
     """Runs each SELECT on a psycopg pool of autocommit connections, as a prepared statement."""
 
     def __init__(
@@ -154,7 +128,7 @@ class PostgresReader:
         # then connects by itself instead (see `_fetch_directly`).
         self._down = False
         self._checking: asyncio.Future[None] | None = None
-        reader = self
+        runner = self
 
         class _Connection(psycopg.AsyncConnection[Any]):
             @classmethod
@@ -162,9 +136,9 @@ class PostgresReader:
                 try:
                     connection = await super().connect(*args, **kwargs)
                 except psycopg.Error:
-                    reader._down = True
+                    runner._down = True
                     raise
-                reader._down = False
+                runner._down = False
                 return connection
 
         self._pool = AsyncConnectionPool(
@@ -178,23 +152,23 @@ class PostgresReader:
         )
         self._opened: asyncio.Future[None] | None = None
         self.executed = 0  # statements sent (observability and tests)
-        self._shapes: OrderedDict[Any, _Compiled] = OrderedDict()
-        self._uncacheable: set[Any] = set()
-        # Statements built once (module-level, a few dozen): kept with their compiled form.
-        self._built: dict[int, tuple[Select[Any], _Compiled]] = {}
+        # The statements, built once each (a few dozen shapes), with their compiled form.
+        self._compiled: dict[int, tuple[Select[Any], CompiledSelect]] = {}
 
-    async def rows(self, query: Select[Any], given: Mapping[str, Any] | None = None) -> list[Any]:
-        if given is not None:  # a statement built once: compiled once, by identity
-            built = self._built.get(id(query))
-            if built is None or built[0] is not query:
-                compiled = self._dialect.statement_compiler(self._dialect, query)
-                built = self._built[id(query)] = (query, _Compiled(compiled, cached=False))
-            shape = built[1]
-            params = shape.parameters(None, given)
-        else:
-            cache_key = query._generate_cache_key()
-            shape = self._shape(query, cache_key)
-            params = shape.parameters(cache_key.bindparams if shape.cached and cache_key else None)
+    async def rows(self, query: Select[Any], params: Mapping[str, Any]) -> list[Any]:
+        shape = self.compiled(query)
+        return await self._rows(shape, shape.parameters(params))
+
+    def compiled(self, query: Select[Any]) -> CompiledSelect:
+        """`query` compiled once, by identity (the statements are built once each)."""
+        known = self._compiled.get(id(query))
+        if known is None or known[0] is not query:
+            if len(self._compiled) >= _MAX_STATEMENTS:  # never, unless statements are rebuilt
+                self._compiled.clear()
+            known = self._compiled[id(query)] = (query, CompiledSelect(query, self._dialect))
+        return known[1]
+
+    async def _rows(self, shape: CompiledSelect, params: dict[str, Any]) -> list[Any]:
         await self._open()
         if self._down and not self._pool.get_stats().get("pool_available"):
             return await self._fetch_directly(shape, params)
@@ -211,7 +185,7 @@ class PostgresReader:
         except (PoolTimeout, TimeoutError, ConnectionError) as error:
             raise DependencyUnavailable("database") from error
 
-    async def _fetch_directly(self, shape: _Compiled, params: dict[str, Any]) -> list[Any]:
+    async def _fetch_directly(self, shape: CompiledSelect, params: dict[str, Any]) -> list[Any]:
         """A read while the pool cannot connect: on a connection of its own, which fails at once
         while the database refuses connections and succeeds as soon as it is back (the pool
         reconnects in the background, with backoff)."""
@@ -231,12 +205,15 @@ class PostgresReader:
         finally:
             await connection.close()
 
-    async def _fetch(self, shape: _Compiled, params: dict[str, Any]) -> list[Any]:
+    async def _fetch(self, shape: CompiledSelect, params: dict[str, Any]) -> list[Any]:
         async with self._pool.connection() as connection:
             return await self._run(connection, shape, params)
 
     async def _run(
-        self, connection: psycopg.AsyncConnection[Any], shape: _Compiled, params: dict[str, Any]
+        self,
+        connection: psycopg.AsyncConnection[Any],
+        shape: CompiledSelect,
+        params: dict[str, Any],
     ) -> list[Any]:
         cursor = connection.cursor(row_factory=_row_factory)
         self.executed += 1
@@ -248,30 +225,6 @@ class PostgresReader:
                 for key, process in processors:
                     record[key] = process(record[key])
         return records
-
-    def _shape(self, query: Select[Any], cache_key: Any) -> _Compiled:
-        key = cache_key.key if cache_key is not None else None
-        if key is not None and key in self._uncacheable:
-            key = None
-        shape = self._shapes.get(key) if key is not None else None
-        if shape is None:
-            # As `Connection.execute` compiles: with the cache key, so that the parameters of a
-            # later statement of the same shape can be extracted from that statement's own key.
-            compiled = self._dialect.statement_compiler(self._dialect, query, cache_key=cache_key)
-            if compiled.has_out_parameters or "__[POSTCOMPILE_" in compiled.string:
-                # An expanding IN (a list whose length varies): rendered for this call's values.
-                if key is not None:
-                    self._uncacheable.add(key)
-                compiled = self._dialect.statement_compiler(
-                    self._dialect, query, compile_kwargs={"render_postcompile": True}
-                )
-                return _Compiled(compiled, cached=False)
-            shape = _Compiled(compiled)
-            if key is not None:
-                self._shapes[key] = shape
-                if len(self._shapes) > _COMPILED_SHAPES:
-                    self._shapes.popitem(last=False)
-        return shape
 
     async def _open(self) -> None:
         opened = self._opened
@@ -290,13 +243,14 @@ def _retrieve(future: asyncio.Future[None]) -> None:
         future.exception()
 
 
-def create_reader(
+def create_select_runner(
     url: str, engine: AsyncEngine, *, pool_size: int = 10, statement_timeout_ms: int = 5000
-) -> Reader:
-    """The reader for a database URL: a raw psycopg pool on PostgreSQL, the engine otherwise."""
+) -> SelectRunner:
+    """The read side's runner for a database URL: a raw psycopg pool on PostgreSQL, the engine
+    otherwise."""
     parsed = make_url(url)
     if (parsed.get_backend_name(), parsed.get_driver_name()) == ("postgresql", "psycopg"):
-        return PostgresReader(
+        return PostgresSelectRunner(
             url, engine, pool_size=pool_size, statement_timeout_ms=statement_timeout_ms
         )
-    return EngineReader(engine)
+    return EngineSelectRunner(engine)
