@@ -7,7 +7,12 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from application.ports.clock import Clock
-from application.ports.login_attempt_store import LoginAttemptStore
+from application.ports.login_attempt_store import (
+    FAILED_LOGIN_WINDOW,
+    LOGIN_LOCKOUT,
+    MAX_FAILED_LOGINS,
+    LoginAttemptStore,
+)
 
 
 class MemoryLoginAttemptStore(LoginAttemptStore):
@@ -16,9 +21,9 @@ class MemoryLoginAttemptStore(LoginAttemptStore):
     def __init__(
         self,
         clock: Clock,
-        max_failures: int = 10,
-        window: timedelta = timedelta(minutes=15),
-        lockout: timedelta = timedelta(minutes=15),
+        max_failures: int = MAX_FAILED_LOGINS,
+        window: timedelta = FAILED_LOGIN_WINDOW,
+        lockout: timedelta = LOGIN_LOCKOUT,
     ) -> None:
         self._clock = clock
         self._max_failures = max_failures

@@ -10,7 +10,12 @@ from redis.asyncio import Redis
 
 from adapters.redis.errors import redis_errors
 from application.ports.clock import Clock
-from application.ports.login_attempt_store import LoginAttemptStore
+from application.ports.login_attempt_store import (
+    FAILED_LOGIN_WINDOW,
+    LOGIN_LOCKOUT,
+    MAX_FAILED_LOGINS,
+    LoginAttemptStore,
+)
 
 
 class RedisLoginAttemptStore(LoginAttemptStore):
@@ -20,9 +25,9 @@ class RedisLoginAttemptStore(LoginAttemptStore):
         self,
         client: Redis,
         clock: Clock,
-        max_failures: int = 10,
-        window: timedelta = timedelta(minutes=15),
-        lockout: timedelta = timedelta(minutes=15),
+        max_failures: int = MAX_FAILED_LOGINS,
+        window: timedelta = FAILED_LOGIN_WINDOW,
+        lockout: timedelta = LOGIN_LOCKOUT,
         prefix: str = "clipstream:login:",
     ) -> None:
         self._client = client

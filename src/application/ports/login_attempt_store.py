@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
+
+# The lock-out rule (see `application.auth.login.Login`): this many failed logins of one account
+# within the window lock it out for the lock-out's length. Every store applies it.
+MAX_FAILED_LOGINS = 10
+FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_LOCKOUT = timedelta(minutes=15)
 
 
 class LoginAttemptStore(Protocol):
