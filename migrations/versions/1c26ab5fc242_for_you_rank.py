@@ -7,13 +7,12 @@ Create Date: 2026-11-24 15:47:29.957869
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
-
-from adapters.sqlalchemy.types import UtcDateTime
-from domain.ranking import rank
 
 # revision identifiers, used by Alembic.
 revision: str = "1c26ab5fc242"
@@ -24,18 +23,32 @@ depends_on: str | Sequence[str] | None = None
 PUBLISHED_VIDEO = "status = 'ready' AND visibility = 'public'"
 BATCH = 5000
 
+# The rank as this revision defines it, frozen here (a revision never imports live code, which
+# may change later): ln(1 + points) + the publication time in seconds * ln(2) / 12 hours.
+DECAY_PER_SECOND = math.log(2.0) / (12.0 * 3600.0)
+
+
+def _rank(points: int, published_at: datetime) -> float:
+    return math.log(1 + points) + published_at.timestamp() * DECAY_PER_SECOND
+
+
+def _utc(stored: datetime) -> datetime:
+    """A stored time as UTC (SQLite gives back the naive UTC time it stores)."""
+    return stored.replace(tzinfo=UTC) if stored.tzinfo is None else stored.astimezone(UTC)
+
+
 _videos = sa.table(
     "videos",
     sa.column("id", sa.Uuid()),
     sa.column("engagement_points", sa.BigInteger()),
-    sa.column("published_at", UtcDateTime()),
+    sa.column("published_at", sa.DateTime(timezone=True)),
     sa.column("rank", sa.Double()),
 )
 
 
 def upgrade() -> None:
     op.add_column("videos", sa.Column("rank", sa.Double(), nullable=True))
-    # Every published video's rank, computed as the application computes it (domain.ranking).
+    # Every published video's rank, computed as the application computed it at this revision.
     bind = op.get_bind()
     rows = bind.execute(
         sa.select(_videos.c.id, _videos.c.engagement_points, _videos.c.published_at).where(
@@ -52,7 +65,10 @@ def upgrade() -> None:
         bind.execute(
             update,
             [
-                {"video_id": row.id, "new_rank": rank(row.engagement_points, row.published_at)}
+                {
+                    "video_id": row.id,
+                    "new_rank": _rank(row.engagement_points, _utc(row.published_at)),
+                }
                 for row in batch
             ],
         )

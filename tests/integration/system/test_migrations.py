@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 import sqlalchemy as sa
@@ -128,6 +131,63 @@ async def test_upgrade_to_head_works_inside_a_running_event_loop(sqlite_file_url
     upgrade_to_head(sqlite_file_url)  # e.g. from an application's async lifespan
 
     assert _tables(sqlite_file_url) == {"alembic_version", *metadata.tables}
+
+
+def test_the_rank_revision_ranks_every_published_video_as_the_formula_of_its_day(
+    empty_database_url: str,
+) -> None:
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "d492bce70bad")  # the revision before the rank
+    published = datetime(2026, 11, 20, 10, 30, 15, 123456, tzinfo=UTC)
+    owner, ranked, unpublished = uuid4(), uuid4(), uuid4()
+    engine = _sync_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO users (id, username, email, password_hash, created_at,"
+                    " updated_at) VALUES (:id, 'ana', 'ana@example.com', 'x', :at, :at)"
+                ).bindparams(sa.bindparam("id", type_=sa.Uuid()), _at(published)),
+                {"id": owner},
+            )
+            for video, points, when in ((ranked, 7, published), (unpublished, 3, None)):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO videos (id, owner_id, caption, visibility, status,"
+                        " content_type, size_bytes, storage_key, created_at, updated_at,"
+                        " published_at, engagement_points) VALUES (:id, :owner, '', 'public',"
+                        " 'ready', 'video/mp4', 1, :key, :at, :at, :published, :points)"
+                    ).bindparams(
+                        sa.bindparam("id", type_=sa.Uuid()),
+                        sa.bindparam("owner", type_=sa.Uuid()),
+                        _at(published),
+                        sa.bindparam("published", type_=sa.DateTime(timezone=True)),
+                    ),
+                    {
+                        "id": video,
+                        "owner": owner,
+                        "key": str(video),
+                        "published": when,
+                        "points": points,
+                    },
+                )
+
+        command.upgrade(config, "1c26ab5fc242")
+
+        with engine.connect() as connection:
+            query = sa.text("SELECT id, rank FROM videos").columns(id=sa.Uuid(), rank=sa.Double())
+            ranks = {row.id: row.rank for row in connection.execute(query)}
+    finally:
+        engine.dispose()
+    # The formula as of that revision: ln(1 + points) + epoch seconds * ln(2) / 12 hours.
+    assert ranks == {
+        ranked: math.log(1 + 7) + published.timestamp() * math.log(2.0) / (12.0 * 3600.0),
+        unpublished: None,
+    }
+
+
+def _at(when: datetime) -> sa.BindParameter[Any]:
+    return sa.bindparam("at", value=when, type_=sa.DateTime(timezone=True))
 
 
 def _kind(difference: Any) -> str:
