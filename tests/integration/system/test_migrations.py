@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import math
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine, make_url
 
 from adapters.sqlalchemy.migrate import (
+    MIGRATIONS_DIR,
     alembic_config,
     compare_type_with_collation,
     upgrade_to_head,
@@ -184,6 +187,24 @@ def test_the_rank_revision_ranks_every_published_video_as_the_formula_of_its_day
         ranked: math.log(1 + 7) + published.timestamp() * math.log(2.0) / (12.0 * 3600.0),
         unpublished: None,
     }
+
+
+def test_no_revision_imports_live_code() -> None:
+    """A revision runs as it was written, whatever the application becomes: it may import the
+    standard library, SQLAlchemy and Alembic only."""
+    allowed = {"__future__", "alembic", "sqlalchemy", *sys.stdlib_module_names}
+    revisions = sorted((MIGRATIONS_DIR / "versions").glob("*.py"))
+    assert revisions
+    for revision in revisions:
+        for node in ast.walk(ast.parse(revision.read_text())):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                modules = [node.module or ""]
+            else:
+                continue
+            for module in modules:
+                assert module.split(".")[0] in allowed, f"{revision.name} imports {module}"
 
 
 def _at(when: datetime) -> sa.BindParameter[Any]:
