@@ -16,14 +16,23 @@ from sqlalchemy.types import TypeEngine
 
 from adapters.sqlalchemy.engine import ensure_sqlite_directory
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
+
+def _migrations_dir() -> Path:
+    """The Alembic folder: shipped inside this package by a wheel (`force-include` in
+    pyproject.toml), else the repository's top-level `migrations/` (a checkout, editable or not)."""
+    here = Path(__file__).resolve()
+    packaged = here.parent / "migrations"
+    return packaged if packaged.is_dir() else here.parents[3] / "migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 DATABASE_URL_ATTRIBUTE = "database_url"
 """Key of `Config.attributes` that `migrations/env.py` reads the database URL from first."""
 
 
 def alembic_config(database_url: str) -> Config:
-    """An Alembic `Config` for the repository's `migrations/` folder and this database."""
+    """An Alembic `Config` for the migrations folder (`MIGRATIONS_DIR`) and this database."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("path_separator", "os")
