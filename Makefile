@@ -9,7 +9,11 @@ DEV := $(VENV)/.dev-installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run test lint check-types unit integration install clean bench
+.PHONY: help run test lint check-types unit integration install clean bench
+.DEFAULT_GOAL := help
+
+help: ## List the targets and what they do
+	@awk 'BEGIN { FS = ":[^#]*## " } /^[a-z][a-z-]*:[^#]*## / { printf "  make %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -23,7 +27,7 @@ $(DEV): $(RUNTIME)
 	$(PIP) -e '.[dev]'
 	touch $@
 
-install: $(DEV)
+install: $(DEV) ## Create .venv with the project and the dev tools
 
 # Only when the browser is missing: a file target that exists is up to date.
 $(CHROMIUM):
@@ -31,28 +35,29 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
-## Install and start the server on the embedded default (SQLite + local files under ./var).
-run: $(RUNTIME)
+run: $(RUNTIME) ## Serve on the embedded default (SQLite + local files under ./var)
 	$(BIN)/clipstream serve
 
-## Install and run every check and test: lint, types, layering, unit and integration tests
-## (the browser test of /schema gets Debian's chromium, installed with apt-get if missing).
-test: $(DEV) $(CHROMIUM)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy
-	$(BIN)/lint-imports
+# The browser test of /schema gets Debian's chromium, installed with apt-get if missing.
+test: lint check-types $(CHROMIUM) ## Every check and test: lint, layering, types, unit and integration
 	$(BIN)/pytest
 
-unit: $(DEV)
+lint: $(DEV) ## ruff (lint and format) and import-linter (the layers)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+check-types: $(DEV) ## mypy, strict
+	$(BIN)/mypy
+
+unit: $(DEV) ## The unit tests only (fast, no services)
 	$(BIN)/pytest tests/unit
 
-integration: $(DEV) $(CHROMIUM)
+integration: $(DEV) $(CHROMIUM) ## The integration tests only (PostgreSQL, Redis, chromium)
 	$(BIN)/pytest tests/integration
 
-## The benchmark (bench/README.md): seeds PostgreSQL, serves, loads with wrk, prints the table.
-bench: $(DEV)
+bench: $(DEV) ## The benchmark (bench/README.md): seed PostgreSQL, serve, load with wrk
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-clean:
+clean: ## Remove .venv and the tools' caches
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
