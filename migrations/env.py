@@ -21,7 +21,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from adapters.sqlalchemy.engine import ensure_sqlite_directory
-from adapters.sqlalchemy.migrate import DATABASE_URL_ATTRIBUTE, compare_type_with_collation
+from adapters.sqlalchemy.migrate import (
+    DATABASE_URL_ATTRIBUTE,
+    compare_type_with_collation,
+    include_name,
+)
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.types import UtcDateTime
 
@@ -58,6 +62,7 @@ def _configure(database_url: str, **options: Any) -> None:
         target_metadata=target_metadata,
         compare_type=compare_type_with_collation,
         compare_server_default=True,
+        include_name=include_name,
         render_as_batch=_is_sqlite(database_url),
         render_item=_render_item,
         **options,

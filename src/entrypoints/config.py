@@ -7,8 +7,11 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Literal, TypeVar
 from urllib.parse import urlsplit
+
+from application.ports.task_queue import period_cron
 
 T = TypeVar("T")
 
@@ -40,8 +43,12 @@ class Settings:
     bcrypt_rounds: int = 12
     rate_limit_per_minute: int = 600
     upload_ttl_seconds: int = 24 * 3600
-    worker_interval_seconds: int = 60
+    worker_interval_seconds: int = 60  # the period of the maintenance tasks
     in_process_worker: bool = False
+    worker_concurrency: int = 1
+    job_stalled_timeout_seconds: int = 60
+    worker_shutdown_timeout_seconds: int = 30
+    task_modules: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
 
     @property
@@ -97,8 +104,16 @@ class Settings:
             upload_ttl_seconds=read(
                 "UPLOAD_TTL_SECONDS", _int_between(1, 30 * 24 * 3600), 24 * 3600
             ),
-            worker_interval_seconds=read("WORKER_INTERVAL_SECONDS", _int_between(1, 24 * 3600), 60),
+            worker_interval_seconds=read("WORKER_INTERVAL_SECONDS", _period, 60),
             in_process_worker=read("IN_PROCESS_WORKER", _bool, False),
+            worker_concurrency=read("WORKER_CONCURRENCY", _int_between(1, 64), 1),
+            job_stalled_timeout_seconds=read(
+                "JOB_STALLED_TIMEOUT_SECONDS", _int_between(2, 3600), 60
+            ),
+            worker_shutdown_timeout_seconds=read(
+                "WORKER_SHUTDOWN_TIMEOUT_SECONDS", _int_between(0, 24 * 3600), 30
+            ),
+            task_modules=read("TASK_MODULES", _module_list, ()),
             cors_origins=read("CORS_ORIGINS", _origins, ()),
         )
         if mode == "production":
@@ -136,6 +151,24 @@ def _int_between(low: int, high: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _period(raw: str) -> int:
+    seconds = _int_between(1, 24 * 3600)(raw)
+    if period_cron(timedelta(seconds=seconds)) is None:
+        raise ValueError(
+            "must divide a minute, an hour or a day (e.g. 10, 30, 60, 300, 3600) so that "
+            "periodic work fires on the same clock in every worker"
+        )
+    return seconds
+
+
+def _module_list(raw: str) -> tuple[str, ...]:
+    modules = tuple(part.strip() for part in raw.split(",") if part.strip())
+    for module in modules:
+        if not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*", module):
+            raise ValueError(f"{module!r} is not a dotted module name")
+    return modules
 
 
 def _origins(raw: str) -> tuple[str, ...]:

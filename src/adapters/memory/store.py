@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
+from adapters.jobs.records import StoredJob
 from application.ports.deletion_queue import PendingDeletion
 from domain.comments import Comment
 from domain.sessions import RefreshToken, Session
@@ -29,6 +30,8 @@ class MemoryState:
         default_factory=dict
     )  # (user, comment)
     comments: dict[UUID, Comment] = field(default_factory=dict)
+    jobs: dict[int, StoredJob] = field(default_factory=dict)
+    job_schedule: dict[str, datetime] = field(default_factory=dict)  # periodic task -> next run
 
 
 class MemoryDatabase:

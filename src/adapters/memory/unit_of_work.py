@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import TracebackType
 
+from adapters.jobs.memory import MemoryTaskQueue
 from adapters.memory.deletions import MemoryDeletionQueue
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.social import (
@@ -14,6 +15,8 @@ from adapters.memory.social import (
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.users import MemoryUserRepository
 from adapters.memory.videos import MemoryVideoRepository
+from adapters.system import SystemClock
+from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
 
 
@@ -31,9 +34,11 @@ class MemoryUnitOfWork(UnitOfWork):
     _follows: MemoryFollowRepository
     _likes: MemoryLikeRepository
     _comments: MemoryCommentRepository
+    _tasks: MemoryTaskQueue
 
-    def __init__(self, store: MemoryDatabase) -> None:
+    def __init__(self, store: MemoryDatabase, clock: Clock | None = None) -> None:
         self._store = store
+        self._clock = clock or SystemClock()
         self.committed = False
 
     async def __aenter__(self) -> MemoryUnitOfWork:
@@ -46,6 +51,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._follows = MemoryFollowRepository(self._store.state)
         self._likes = MemoryLikeRepository(self._store.state)
         self._comments = MemoryCommentRepository(self._store.state)
+        self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
 
     @property
@@ -75,6 +81,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> MemoryCommentRepository:
         return self._comments
+
+    @property
+    def tasks(self) -> MemoryTaskQueue:
+        return self._tasks
 
     async def __aexit__(
         self,

@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Column
 from sqlalchemy.types import TypeEngine
 
+from adapters.jobs.procrastinate_schema import is_procrastinate_object
 from adapters.sqlalchemy.engine import ensure_sqlite_directory
 
 
@@ -56,6 +57,12 @@ def compare_type_with_collation(
     expected = getattr(metadata_type.dialect_impl(context.dialect), "collation", None)
     actual = getattr(inspected_type, "collation", None)
     return True if expected != actual else None
+
+
+def include_name(name: str | None, type_: str, _parent_names: Any) -> bool:
+    """Alembic `include_name` hook: procrastinate's tables are its own (created from its schema
+    SQL by a revision), not part of `tables.py`, so autogenerate leaves them alone."""
+    return not (type_ == "table" and is_procrastinate_object(name))
 
 
 def upgrade_to_head(database_url: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Table,
+    Text,
     Uuid,
     text,
 )
@@ -293,4 +294,46 @@ idempotency_keys = Table(
     # Both set once the first request finished; NULL while it runs.
     Column("status_code", Integer, nullable=True),
     Column("body", LargeBinary, nullable=True),
+)
+
+# --- background jobs of the in-process queue (SQLite; PostgreSQL uses procrastinate's tables) -----
+
+_job_id_type = BigInteger().with_variant(Integer(), "sqlite")  # SQLite: the rowid, autoincremented
+
+job_queue = Table(
+    "job_queue",
+    metadata,
+    Column("id", _job_id_type, primary_key=True, autoincrement=True),
+    Column("queue", String(32), nullable=False),
+    Column("task", String(100), nullable=False),
+    Column("payload", Text, nullable=False),  # a JSON object
+    # `<task>:<dedupe key>`: one waiting job per key; jobs sharing it never run at the same time.
+    Column("dedupe_key", String(400), nullable=True),
+    Column("priority", Integer, nullable=False, server_default=text("0")),
+    # todo (waiting or scheduled), doing (running), failed (after its last attempt); a job that
+    # succeeded is deleted.
+    Column("status", String(8), nullable=False, server_default=text("'todo'")),
+    Column("attempts", Integer, nullable=False, server_default=text("0")),  # runs started
+    Column("run_at", UtcDateTime, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("runner", String(64), nullable=True),
+    Column("heartbeat_at", UtcDateTime, nullable=True),
+    Column("error", Text, nullable=True),
+    CheckConstraint("status IN ('todo', 'doing', 'failed')", name="status"),
+    # Partial unique index (Alembic does not compare predicates: keep it equal to the revision).
+    Index(
+        "ix_job_queue_waiting_dedupe_key",
+        "dedupe_key",
+        unique=True,
+        sqlite_where=text("status = 'todo'"),
+        postgresql_where=text("status = 'todo'"),
+    ),
+    Index(None, "status", "run_at"),
+)
+
+job_schedule = Table(
+    "job_schedule",
+    metadata,
+    Column("task", String(100), primary_key=True),  # a periodic task
+    Column("next_run_at", UtcDateTime, nullable=False),
 )

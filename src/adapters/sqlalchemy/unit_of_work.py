@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.jobs.sql_queue import SqlTaskQueue
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
 from adapters.sqlalchemy.errors import database_errors, is_outage
 from adapters.sqlalchemy.sessions import SqlSessionRepository
@@ -16,8 +18,18 @@ from adapters.sqlalchemy.social import (
 )
 from adapters.sqlalchemy.users import SqlUserRepository
 from adapters.sqlalchemy.videos import SqlVideoRepository
+from adapters.system import SystemClock
 from application.errors import DependencyUnavailable
+from application.ports.task_queue import TaskQueue
 from application.ports.unit_of_work import UnitOfWork
+
+TaskQueueFactory = Callable[[AsyncConnection], TaskQueue]
+"""The task queue of a unit of work, on its connection (procrastinate's on PostgreSQL; by default
+the in-process queue's own table)."""
+
+
+def _own_table_queue(connection: AsyncConnection) -> TaskQueue:
+    return SqlTaskQueue(connection, SystemClock())
 
 
 class SqlUnitOfWork(UnitOfWork):
@@ -34,9 +46,11 @@ class SqlUnitOfWork(UnitOfWork):
     _follows: SqlFollowRepository
     _likes: SqlLikeRepository
     _comments: SqlCommentRepository
+    _tasks: TaskQueue
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
         self._engine = engine
+        self._task_queue = tasks or _own_table_queue
         self._connection: AsyncConnection | None = None
         self.committed = False
 
@@ -58,6 +72,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._follows = SqlFollowRepository(connection)
         self._likes = SqlLikeRepository(connection)
         self._comments = SqlCommentRepository(connection)
+        self._tasks = self._task_queue(connection)
         return self
 
     @property
@@ -87,6 +102,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> SqlCommentRepository:
         return self._comments
+
+    @property
+    def tasks(self) -> TaskQueue:
+        return self._tasks
 
     async def __aexit__(
         self,
@@ -127,8 +146,9 @@ async def _close_quietly(connection: AsyncConnection) -> None:
 class SqlUnitOfWorkFactory:
     """Makes a new `SqlUnitOfWork` on the engine per call: the `UnitOfWorkFactory` of the use cases."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
         self._engine = engine
+        self._tasks = tasks
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self._engine)
+        return SqlUnitOfWork(self._engine, self._tasks)

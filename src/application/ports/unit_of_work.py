@@ -11,6 +11,7 @@ from application.ports.deletion_queue import DeletionQueue
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
 from application.ports.session_repository import SessionRepository
+from application.ports.task_queue import TaskQueue
 from application.ports.user_repository import UserRepository
 from application.ports.video_repository import VideoRepository
 
@@ -42,6 +43,11 @@ class UnitOfWork(Protocol):
 
     @property
     def comments(self) -> CommentRepository: ...
+
+    @property
+    def tasks(self) -> TaskQueue:
+        """Background jobs enqueued in this transaction (none if it rolls back)."""
+        ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

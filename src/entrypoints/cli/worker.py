@@ -1,4 +1,4 @@
-"""`clipstream worker`: background work in a process of its own."""
+"""`clipstream worker`: run background jobs in a process of its own (any number, any machines)."""
 
 from __future__ import annotations
 
@@ -7,37 +7,77 @@ import asyncio
 import logging
 import signal
 
-from entrypoints.cli._common import load_settings, migrate_database
+from application.ports.task_queue import QUEUES
+from entrypoints.cli._common import load_settings, migrate_database, port, positive
 
 logger = logging.getLogger("clipstream")
+
+
+def queue_list(raw: str) -> tuple[str, ...]:
+    queues = tuple(dict.fromkeys(part.strip() for part in raw.split(",") if part.strip()))
+    unknown = [queue for queue in queues if queue not in QUEUES]
+    if not queues or unknown:
+        raise argparse.ArgumentTypeError(f"must be a comma-separated subset of {','.join(QUEUES)}")
+    return queues
 
 
 def add_parser(
     commands: argparse._SubParsersAction[argparse.ArgumentParser],
 ) -> argparse.ArgumentParser:
-    return commands.add_parser(
-        "worker", help="run background work: expire abandoned uploads, retry storage deletions"
+    worker = commands.add_parser(
+        "worker",
+        help="run background jobs (on PostgreSQL: any number of workers, on any machines)",
+        description="Takes jobs from the queue and runs them until SIGTERM or SIGINT, then "
+        "finishes the running jobs (those still running after "
+        "CLIPSTREAM_WORKER_SHUTDOWN_TIMEOUT_SECONDS are handed back to other workers) and exits.",
     )
+    worker.add_argument(
+        "--queues",
+        type=queue_list,
+        default=QUEUES,
+        help=f"comma-separated queues to take jobs from (default {','.join(QUEUES)})",
+    )
+    worker.add_argument(
+        "--concurrency",
+        type=positive,
+        default=None,
+        help="jobs run at once (default CLIPSTREAM_WORKER_CONCURRENCY, 1)",
+    )
+    worker.add_argument(
+        "--metrics-port",
+        type=port,
+        default=None,
+        help="serve this worker's Prometheus metrics (job durations) on this port",
+    )
+    worker.add_argument(
+        "--metrics-host", default="127.0.0.1", help="address for --metrics-port (default 127.0.0.1)"
+    )
+    return worker
 
 
 def run(args: argparse.Namespace) -> None:
     settings = load_settings()
     if settings.is_sqlite:
         migrate_database(settings)
+    if args.metrics_port is not None:
+        from prometheus_client import start_http_server
+
+        start_http_server(args.metrics_port, addr=args.metrics_host)
 
     async def main() -> None:
-        from entrypoints import composition, worker
+        from entrypoints import composition
+        from entrypoints.composition import jobs
 
         container = composition.build_container(settings)
         await composition.start(container)
-        task = asyncio.create_task(worker.run_forever(container, settings.worker_interval_seconds))
+        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):  # finish the current job, then stop
-            loop.add_signal_handler(signum, task.cancel)
-        logger.info("worker running every %s s", settings.worker_interval_seconds)
+        for signum in (signal.SIGINT, signal.SIGTERM):  # finish the running jobs, then stop
+            loop.add_signal_handler(signum, stop.set)
         try:
-            await task
-        except asyncio.CancelledError:
+            worker = jobs.build_worker(container, queues=args.queues, concurrency=args.concurrency)
+            logger.info("worker started on queues %s", ",".join(args.queues))
+            await worker.run(stop)
             logger.info("worker stopped")
         finally:
             await composition.stop(container)

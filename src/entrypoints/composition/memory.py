@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from dependency_injector import providers
 
+from adapters.jobs.memory import MemoryJobStatistics
+from adapters.jobs.runner import Doorbell
 from adapters.memory.account_queries import MemoryAccountQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.social_queries import (
@@ -16,8 +21,14 @@ from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.storage.memory import MemoryObjectStorage
 from adapters.storage.probe import StorageProbe
+from application.ports.clock import Clock
 from entrypoints.composition.adapter_set import AdapterSet
-from entrypoints.composition.wiring import factory, listed, singleton
+from entrypoints.composition.wiring import listed, singleton
+
+
+def _units_of_work(store: MemoryDatabase, clock: Clock) -> Callable[[], MemoryUnitOfWork]:
+    """A new unit of work per call; jobs it enqueues are due by this clock."""
+    return functools.partial(MemoryUnitOfWork, store, clock)
 
 
 class MemoryAdapters(AdapterSet):
@@ -26,7 +37,7 @@ class MemoryAdapters(AdapterSet):
     core = providers.DependenciesContainer()
     store = providers.Singleton(MemoryDatabase)
     # Use cases take a factory of units of work: a new one per call.
-    unit_of_work = factory(MemoryUnitOfWork, store)
+    unit_of_work = singleton(_units_of_work, store, core.clock)
     _video_queries = singleton(MemoryVideoQueries, store)  # the feeds build their views with it
     video_queries = _video_queries
     account_queries = singleton(MemoryAccountQueries, store)
@@ -42,3 +53,5 @@ class MemoryAdapters(AdapterSet):
     storage = _storage
     probes = listed(singleton(StorageProbe, _storage))
     metrics = listed()
+    job_statistics = singleton(MemoryJobStatistics, store, core.clock)
+    doorbell = singleton(Doorbell)

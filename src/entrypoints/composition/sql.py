@@ -7,6 +7,9 @@ from collections.abc import AsyncIterator
 from dependency_injector import providers
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.jobs.procrastinate_queue import ProcrastinateJobStatistics
+from adapters.jobs.runner import Doorbell
+from adapters.jobs.sql_queue import SqlJobStatistics
 from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.account_queries import SqlAccountQueries
 from adapters.sqlalchemy.engine import create_engine
@@ -19,8 +22,17 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
 from adapters.storage.factory import build_storage
 from adapters.storage.probe import StorageProbe
+from application.ports.clock import Clock
+from application.ports.job_statistics import JobStatistics
 from entrypoints.composition.adapter_set import AdapterSet
+from entrypoints.composition.job_queues import is_postgres, task_queue_factory
 from entrypoints.composition.wiring import listed, singleton
+
+
+def _job_statistics(database_url: str, engine: AsyncEngine, clock: Clock) -> JobStatistics:
+    if is_postgres(database_url):
+        return ProcrastinateJobStatistics(engine)
+    return SqlJobStatistics(engine, clock)
 
 
 async def _dispose_at_shutdown(engine: AsyncEngine) -> AsyncIterator[None]:
@@ -53,8 +65,14 @@ class SqlAdapters(AdapterSet):
         create_select_runner, core.settings.provided.database_url, engine
     )
     reader_lifetime = providers.Resource(_close_reader_at_shutdown, reader)
+    doorbell = singleton(Doorbell)
+    # Jobs are enqueued on each unit of work's connection: procrastinate on PostgreSQL, the
+    # in-process queue's table on SQLite (see composition.job_queues).
+    task_queues = providers.Singleton(
+        task_queue_factory, core.settings.provided.database_url, core.clock, doorbell
+    )
     # Use cases take a factory of units of work: a new one per call.
-    unit_of_work = singleton(SqlUnitOfWorkFactory, engine)
+    unit_of_work = singleton(SqlUnitOfWorkFactory, engine, task_queues)
     video_queries = singleton(SqlVideoQueries, engine, reader)
     account_queries = singleton(SqlAccountQueries, engine, reader)
     follow_queries = singleton(SqlFollowQueries, engine, reader)
@@ -73,3 +91,6 @@ class SqlAdapters(AdapterSet):
     storage_lifetime = providers.Resource(_close_at_shutdown, _storage)
     probes = listed(singleton(DatabaseProbe, engine), singleton(StorageProbe, _storage))
     metrics = listed(singleton(PoolCollector, engine))
+    job_statistics = providers.Singleton(
+        _job_statistics, core.settings.provided.database_url, engine, core.clock
+    )

@@ -16,8 +16,9 @@ from litestar.plugins.problem_details import ProblemDetailsPlugin
 from litestar.plugins.prometheus import PrometheusConfig
 from prometheus_client import REGISTRY
 
-from entrypoints import composition, worker
+from entrypoints import composition
 from entrypoints.composition import Container
+from entrypoints.composition.jobs import in_background
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
@@ -118,14 +119,16 @@ def create_app(container: Container) -> Litestar:
     settings = container.settings
 
     @asynccontextmanager
-    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await composition.start(container)
         metrics = container.adapters.metrics()  # the SQL adapters report on their pool
         for collector in metrics:
             REGISTRY.register(collector)
+        # The job queue's state, read when /metrics is scraped (see MetricsController).
+        app.state.job_statistics = container.adapters.job_statistics()
         try:
             if settings.in_process_worker:
-                async with worker.in_background(container, settings.worker_interval_seconds):
+                async with in_background(container):
                     yield
             else:
                 yield

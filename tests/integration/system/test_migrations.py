@@ -22,6 +22,7 @@ from adapters.sqlalchemy.migrate import (
     MIGRATIONS_DIR,
     alembic_config,
     compare_type_with_collation,
+    include_name,
     upgrade_to_head,
 )
 from adapters.sqlalchemy.tables import metadata
@@ -41,7 +42,11 @@ def _differences(url: str, target: sa.MetaData = metadata) -> list[Any]:
         with engine.connect() as connection:
             context = MigrationContext.configure(
                 connection,
-                opts={"compare_type": compare_type_with_collation, "compare_server_default": True},
+                opts={
+                    "compare_type": compare_type_with_collation,
+                    "compare_server_default": True,
+                    "include_name": include_name,
+                },
             )
             return list(compare_metadata(context, target))
     finally:
@@ -49,9 +54,12 @@ def _differences(url: str, target: sa.MetaData = metadata) -> list[Any]:
 
 
 def _tables(url: str) -> set[str]:
+    """Our tables (procrastinate's own, on PostgreSQL, are checked apart)."""
     engine = _sync_engine(url)
     try:
-        return set(sa.inspect(engine).get_table_names())
+        return {
+            name for name in sa.inspect(engine).get_table_names() if include_name(name, "table", {})
+        }
     finally:
         engine.dispose()
 

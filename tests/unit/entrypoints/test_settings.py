@@ -48,3 +48,36 @@ def test_every_bad_value_is_named_in_one_message() -> None:
 def test_previous_secrets_are_parsed_for_rotation() -> None:
     settings = Settings.from_env({"CLIPSTREAM_JWT_PREVIOUS_SECRETS": f"{'a' * 32}, {'b' * 32}"})
     assert settings.jwt_previous_secrets == (b"a" * 32, b"b" * 32)
+
+
+def test_job_settings_are_read_and_checked() -> None:
+    settings = Settings.from_env(
+        {
+            "CLIPSTREAM_WORKER_INTERVAL_SECONDS": "300",
+            "CLIPSTREAM_WORKER_CONCURRENCY": "4",
+            "CLIPSTREAM_JOB_STALLED_TIMEOUT_SECONDS": "30",
+            "CLIPSTREAM_WORKER_SHUTDOWN_TIMEOUT_SECONDS": "0",
+            "CLIPSTREAM_TASK_MODULES": "plugins.jobs, more_jobs",
+        }
+    )
+    assert settings.worker_interval_seconds == 300
+    assert settings.worker_concurrency == 4
+    assert settings.job_stalled_timeout_seconds == 30
+    assert settings.worker_shutdown_timeout_seconds == 0
+    assert settings.task_modules == ("plugins.jobs", "more_jobs")
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env(
+            {
+                "CLIPSTREAM_WORKER_INTERVAL_SECONDS": "7",  # divides neither a minute nor an hour
+                "CLIPSTREAM_WORKER_CONCURRENCY": "0",
+                "CLIPSTREAM_JOB_STALLED_TIMEOUT_SECONDS": "1",
+                "CLIPSTREAM_TASK_MODULES": "not a module",
+            }
+        )
+    for name in (
+        "WORKER_INTERVAL_SECONDS",
+        "WORKER_CONCURRENCY",
+        "JOB_STALLED_TIMEOUT_SECONDS",
+        "TASK_MODULES",
+    ):
+        assert f"CLIPSTREAM_{name}" in str(error.value)

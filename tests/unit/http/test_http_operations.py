@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -133,3 +134,54 @@ async def test_metrics_count_requests_by_route_and_status(client: Client) -> Non
     assert 'status_code="404"' in metrics
     assert "clipstream_request_duration_seconds_bucket" in metrics
     assert "clipstream_uploads_total" in metrics
+
+
+async def test_metrics_show_the_job_queue_and_the_durations_of_jobs_run_here(
+    client: Client, container: Container
+) -> None:
+    from application.jobs.catalog import EXPIRE_UPLOADS, FORGET_IDEMPOTENCY_KEYS
+    from entrypoints.composition import jobs
+
+    async with container.adapters.unit_of_work()() as uow:
+        await uow.tasks.defer(EXPIRE_UPLOADS)
+        await uow.tasks.defer(FORGET_IDEMPOTENCY_KEYS, delay=timedelta(hours=1))
+        await uow.commit()
+
+    metrics = (await client.get("/metrics")).text
+
+    labels = 'queue="default",state="{}",task="maintenance.{}"'
+    assert f"clipstream_jobs{{{labels.format('waiting', 'expire_uploads')}}} 1.0" in metrics
+    scheduled = labels.format("scheduled", "forget_idempotency_keys")
+    assert f"clipstream_jobs{{{scheduled}}} 1.0" in metrics
+    assert "clipstream_job_oldest_waiting_seconds{" in metrics
+
+    await jobs.in_process_runner(container).run_until_idle()
+    metrics = (await client.get("/metrics")).text
+    assert (
+        'clipstream_job_duration_seconds_count{outcome="succeeded",queue="default",'
+        'task="maintenance.expire_uploads"}' in metrics
+    )
+
+
+async def test_a_slow_job_queue_query_leaves_its_series_out_instead_of_stalling_the_scrape(
+    make_container: Callable[..., Container],
+) -> None:
+    import asyncio
+    import time
+
+    from dependency_injector import providers
+
+    class Stuck:
+        async def counts(self) -> list[object]:
+            await asyncio.Event().wait()
+            return []
+
+    container = make_container()
+    container.adapters.job_statistics.override(providers.Object(Stuck()))
+    async with AsyncTestClient(app=create_app(container)) as client:
+        started = time.monotonic()
+        response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert time.monotonic() - started < 3
+    assert "clipstream_jobs{" not in response.text
+    assert "clipstream_request_duration_seconds" in response.text

@@ -1,0 +1,1 @@
+"""Background jobs: the one place that declares every task and periodic task."""

@@ -1,0 +1,48 @@
+"""Every background task and periodic task, with its queue, retry policy and period.
+
+Use cases enqueue these specs through `uow.tasks`; the composition root binds each to the use case
+that runs its jobs (see `TaskBinding`), and refuses to start if one is unbound.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from application.ports.task_queue import DEFAULT_QUEUE, PeriodicTask, RetryPolicy, TaskSpec
+
+# Maintenance: idempotent sweeps that fire once per period. A failed sweep is retried quickly
+# once or twice; the next period sweeps again anyway.
+_SWEEP_RETRY = RetryPolicy(
+    max_attempts=3, backoff=timedelta(seconds=5), max_backoff=timedelta(seconds=30)
+)
+
+EXPIRE_UPLOADS = TaskSpec(
+    name="maintenance.expire_uploads", queue=DEFAULT_QUEUE, retry=_SWEEP_RETRY
+)
+"""Videos still `uploading` past their deadline become `failed`; their bytes are removed."""
+
+RETRY_STORAGE_DELETIONS = TaskSpec(
+    name="maintenance.retry_storage_deletions", queue=DEFAULT_QUEUE, retry=_SWEEP_RETRY
+)
+"""Stored objects whose deletion failed earlier are deleted again (with their own back-off)."""
+
+FORGET_IDEMPOTENCY_KEYS = TaskSpec(
+    name="maintenance.forget_idempotency_keys", queue=DEFAULT_QUEUE, retry=_SWEEP_RETRY
+)
+"""Idempotency keys older than 24 h are forgotten."""
+
+TASKS: tuple[TaskSpec, ...] = (EXPIRE_UPLOADS, RETRY_STORAGE_DELETIONS, FORGET_IDEMPOTENCY_KEYS)
+"""Every task of the application."""
+
+DEFAULT_MAINTENANCE_PERIOD = timedelta(minutes=1)
+
+
+def periodic_tasks(
+    maintenance_every: timedelta = DEFAULT_MAINTENANCE_PERIOD,
+) -> tuple[PeriodicTask, ...]:
+    """Every periodic task; maintenance sweeps fire once per `maintenance_every`."""
+    return (
+        PeriodicTask(task=EXPIRE_UPLOADS, every=maintenance_every),
+        PeriodicTask(task=RETRY_STORAGE_DELETIONS, every=maintenance_every),
+        PeriodicTask(task=FORGET_IDEMPOTENCY_KEYS, every=maintenance_every),
+    )

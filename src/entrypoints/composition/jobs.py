@@ -1,0 +1,153 @@
+"""Background jobs, wired: which use case runs each task, which queue a unit of work enqueues on,
+and which worker runs the jobs (procrastinate on PostgreSQL, the in-process runner on SQLite and in
+memory).
+
+Extra task modules (`CLIPSTREAM_TASK_MODULES`, comma-separated, importable): each defines
+`task_bindings(container) -> Iterable[TaskBinding]` and may define
+`periodic_tasks() -> Iterable[PeriodicTask]`; their tasks are registered next to the
+application's. The test suite uses it for tasks of its own (a counter, a long job).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator, Collection, Iterable
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+
+from adapters.jobs.memory import MemoryJobStore
+from adapters.jobs.procrastinate_worker import ProcrastinateWorker, build_app
+from adapters.jobs.registry import JobRegistry
+from adapters.jobs.runner import InProcessJobRunner, JobStore
+from adapters.jobs.sql_queue import SqlJobStore
+from application.jobs import catalog
+from application.ports.task_queue import PeriodicTask, TaskBinding
+from entrypoints.composition.job_queues import is_postgres, libpq_conninfo
+from entrypoints.job_metrics import observe_job
+
+if TYPE_CHECKING:
+    from entrypoints.composition import Container
+
+logger = logging.getLogger("clipstream.jobs")
+
+
+class Worker(Protocol):
+    """Runs jobs until `stop` is set, then drains."""
+
+    async def run(self, stop: asyncio.Event) -> None: ...
+
+
+def application_bindings(container: Container) -> list[TaskBinding]:
+    """The use case behind every task of the catalog."""
+    from entrypoints.http.observability import UPLOADS
+
+    async def expire_uploads(_payload: object) -> None:
+        expired = await container.maintenance.expire_uploads().execute()
+        UPLOADS.labels(outcome="expired").inc(expired)
+        if expired:
+            logger.info("expired %d abandoned upload(s)", expired)
+
+    async def retry_storage_deletions(_payload: object) -> None:
+        await container.common.storage_cleanup().run()
+
+    async def forget_idempotency_keys(_payload: object) -> None:
+        await container.common.idempotency().purge_expired()
+
+    return [
+        TaskBinding(catalog.EXPIRE_UPLOADS, expire_uploads),
+        TaskBinding(catalog.RETRY_STORAGE_DELETIONS, retry_storage_deletions),
+        TaskBinding(catalog.FORGET_IDEMPOTENCY_KEYS, forget_idempotency_keys),
+    ]
+
+
+def build_registry(container: Container) -> JobRegistry:
+    """Every task with its use case, the periodic tasks, and those of the extra task modules."""
+    settings = container.settings
+    registry = JobRegistry.build(
+        application_bindings(container),
+        catalog.periodic_tasks(timedelta(seconds=settings.worker_interval_seconds)),
+        declared=catalog.TASKS,
+    )
+    for name in settings.task_modules:
+        module = importlib.import_module(name)
+        periodic: Iterable[PeriodicTask] = getattr(module, "periodic_tasks", lambda: ())()
+        registry = registry.merged(JobRegistry.build(module.task_bindings(container), periodic))
+    return registry
+
+
+def build_worker(
+    container: Container,
+    *,
+    queues: Collection[str] | None = None,
+    concurrency: int | None = None,
+    registry: JobRegistry | None = None,
+) -> Worker:
+    """The worker for this deployment's database: procrastinate on PostgreSQL, else in-process."""
+    settings = container.settings
+    registry = registry or build_registry(container)
+    concurrency = concurrency or settings.worker_concurrency
+    stalled_after = timedelta(seconds=settings.job_stalled_timeout_seconds)
+    if hasattr(container.adapters, "engine") and is_postgres(settings.database_url):
+        app = build_app(
+            libpq_conninfo(settings.database_url),
+            registry,
+            stalled_after=stalled_after,
+            pool_size=concurrency + 2,
+            observe=observe_job,
+        )
+        return ProcrastinateWorker(
+            app,
+            queues=queues,
+            concurrency=concurrency,
+            stalled_after=stalled_after,
+            shutdown_timeout=settings.worker_shutdown_timeout_seconds,
+        )
+    return in_process_runner(container, queues=queues, concurrency=concurrency, registry=registry)
+
+
+def in_process_runner(
+    container: Container,
+    *,
+    queues: Collection[str] | None = None,
+    concurrency: int | None = None,
+    registry: JobRegistry | None = None,
+    poll_interval: float = 1.0,
+) -> InProcessJobRunner:
+    """The in-process runner over the SQL table (SQLite) or the memory store (unit tests:
+    `await in_process_runner(container).run_until_idle()` runs every due job)."""
+    settings = container.settings
+    adapters = container.adapters
+    engine = getattr(adapters, "engine", None)  # SqlAdapters have an engine, MemoryAdapters a store
+    store: JobStore = (
+        SqlJobStore(engine()) if engine is not None else MemoryJobStore(adapters.store())
+    )
+    runner = InProcessJobRunner(
+        store,
+        registry or build_registry(container),
+        container.core.clock(),
+        queues=queues,
+        concurrency=concurrency or settings.worker_concurrency,
+        poll_interval=poll_interval,
+        stalled_after=timedelta(seconds=settings.job_stalled_timeout_seconds),
+        shutdown_timeout=settings.worker_shutdown_timeout_seconds,
+        observe=observe_job,
+    )
+    adapters.doorbell().listen(runner.wake)
+    return runner
+
+
+@contextlib.asynccontextmanager
+async def in_background(container: Container) -> AsyncIterator[None]:
+    """Run this deployment's worker for the duration of the block (the app's lifespan); on exit it
+    drains like a worker given SIGTERM."""
+    worker = build_worker(container)
+    stop = asyncio.Event()
+    task = asyncio.create_task(worker.run(stop), name="clipstream-jobs")
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
