@@ -34,6 +34,9 @@ RETRY_STALLED_TASK = "jobs.retry_stalled"
 PRUNE_FAILED_TASK = "jobs.prune_failed"
 KEEP_FAILED_HOURS = 7 * 24
 RESTART_DELAY_SECONDS = 5.0
+# New jobs wake workers through LISTEN/NOTIFY at once; jobs that become due later (retries,
+# scheduled jobs, jobs of dead workers put back) are found by polling this often.
+FETCH_INTERVAL_SECONDS = 2.0
 
 
 class PolicyRetry(BaseRetryStrategy):
@@ -172,7 +175,7 @@ class ProcrastinateWorker:
         stalled_after: timedelta = timedelta(minutes=1),
         shutdown_timeout: float = 30.0,
         name: str = "clipstream",
-        fetch_interval: float = 5.0,
+        fetch_interval: float = FETCH_INTERVAL_SECONDS,
     ) -> None:
         self._app = app
         self._options: dict[str, Any] = {
