@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import Callable, Collection, Coroutine, Iterable, Sequence
 from dataclasses import dataclass
@@ -141,6 +142,7 @@ class InProcessJobRunner:
         self._running: dict[asyncio.Task[None], ClaimedJob] = {}
         self._wake = asyncio.Event()
         self._pruned_at: datetime | None = None
+        self._housekept_at = -float("inf")  # monotonic time of the last housekeeping
 
     def wake(self) -> None:
         """Look for jobs now instead of at the next poll (after a local enqueue)."""
@@ -170,7 +172,9 @@ class InProcessJobRunner:
         try:
             while not stop.is_set():
                 try:
-                    await self._housekeeping()
+                    if time.monotonic() - self._housekept_at >= self._poll_interval:
+                        self._housekept_at = time.monotonic()
+                        await self._housekeeping()  # at most once per poll, however busy
                     await self._fill()
                 except Exception:  # the database may be away: log, wait, try again
                     logger.exception("the job runner could not reach its store")

@@ -112,7 +112,12 @@ def period_cron(every: timedelta) -> str | None:
 
 
 JobRun = Callable[[Payload], Awaitable[object]]
-"""Runs one job: idempotent (a job may run again after a crash), raises to ask for a retry."""
+"""Runs one job: idempotent (a job may run again after a crash), raises to ask for a retry.
+
+It must not block the event loop (CPU-heavy work goes to a thread or a child process: a blocked
+loop sends no heartbeats, and the job would be taken up elsewhere). When a worker shuts down it may
+be cancelled (`CancelledError`): it then stops what it started (a child process included), and the
+job runs again elsewhere."""
 
 JobGiveUp = Callable[[Payload, str], Awaitable[None]]
 """Runs once after the last allowed attempt failed, with a description of the error (e.g. marks a
