@@ -75,9 +75,8 @@ def run(args: argparse.Namespace) -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):  # finish the running jobs, then stop
             loop.add_signal_handler(signum, stop.set)
         try:
-            worker = jobs.build_worker(container, queues=args.queues, concurrency=args.concurrency)
-            logger.info("worker started on queues %s", ",".join(args.queues))
-            await worker.run(stop)
+            logger.info("worker starting on queues %s", ",".join(args.queues))
+            await jobs.run_worker(container, stop, queues=args.queues, concurrency=args.concurrency)
             logger.info("worker stopped")
         finally:
             await composition.stop(container)

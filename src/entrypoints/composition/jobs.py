@@ -19,6 +19,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from adapters.jobs.memory import MemoryJobStore
+from adapters.jobs.procrastinate_schema import pending_migrations
 from adapters.jobs.procrastinate_worker import ProcrastinateWorker, build_app
 from adapters.jobs.registry import JobRegistry
 from adapters.jobs.runner import InProcessJobRunner, JobStore
@@ -139,13 +140,47 @@ def in_process_runner(
     return runner
 
 
+async def run_worker(
+    container: Container,
+    stop: asyncio.Event,
+    *,
+    queues: Collection[str] | None = None,
+    concurrency: int | None = None,
+) -> None:
+    """Run this deployment's worker until `stop` is set, then drain (`clipstream worker`, and the
+    in-process worker of `serve`)."""
+    worker = build_worker(container, queues=queues, concurrency=concurrency)
+    await warn_if_queue_schema_is_behind(container)
+    await worker.run(stop)
+
+
+async def warn_if_queue_schema_is_behind(container: Container) -> None:
+    """Log an error when procrastinate's schema lacks migrations the installed package ships (the
+    pin moved without a revision that applies them)."""
+    engine = getattr(container.adapters, "engine", None)
+    if engine is None or not is_postgres(container.settings.database_url):
+        return
+    try:
+        async with engine().connect() as connection:
+            pending = await connection.run_sync(pending_migrations)
+    except Exception:  # the database is away: the worker reports that itself
+        logger.warning("could not compare procrastinate's schema with its package", exc_info=True)
+        return
+    if pending:
+        logger.error(
+            "procrastinate's schema lacks migrations of the installed procrastinate (%s): add a "
+            "revision that applies them (see adapters/jobs/procrastinate_schema.py), then run "
+            "`clipstream migrate`",
+            ", ".join(pending),
+        )
+
+
 @contextlib.asynccontextmanager
 async def in_background(container: Container) -> AsyncIterator[None]:
     """Run this deployment's worker for the duration of the block (the app's lifespan); on exit it
     drains like a worker given SIGTERM."""
-    worker = build_worker(container)
     stop = asyncio.Event()
-    task = asyncio.create_task(worker.run(stop), name="clipstream-jobs")
+    task = asyncio.create_task(run_worker(container, stop), name="clipstream-jobs")
     try:
         yield
     finally:

@@ -109,3 +109,36 @@ def test_the_downgrade_removes_every_procrastinate_object(empty_postgres_url: st
         engine.dispose()
     assert procrastinate_schema.VERSION_TABLE not in names
     assert "job_queue" not in names
+
+
+async def test_workers_say_when_the_schema_lacks_migrations_of_the_installed_package(
+    empty_postgres_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from entrypoints import composition
+    from entrypoints.composition.jobs import warn_if_queue_schema_is_behind
+    from entrypoints.config import Settings
+
+    upgrade_to_head(empty_postgres_url)
+    container = composition.build_container(Settings(database_url=empty_postgres_url))
+    await composition.start(container)
+    try:
+        await warn_if_queue_schema_is_behind(container)
+        assert "lacks migrations" not in caplog.text
+        engine = _sync(empty_postgres_url)
+        try:
+            with engine.begin() as connection:  # as if the pin moved past this schema
+                connection.execute(
+                    sa.text(
+                        f"UPDATE {procrastinate_schema.VERSION_TABLE}"
+                        " SET migration = '03.03.00_01_pre_priority_lock_fetch_job.sql'"
+                    )
+                )
+        finally:
+            engine.dispose()
+
+        await warn_if_queue_schema_is_behind(container)
+    finally:
+        await composition.stop(container)
+
+    assert "lacks migrations" in caplog.text
+    assert "03.04.00_01_pre_add_retry_failed_job_procedure.sql" in caplog.text
