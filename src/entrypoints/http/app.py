@@ -38,7 +38,11 @@ from entrypoints.http.middleware.request_context import RequestContextMiddleware
 from entrypoints.http.middleware.security_headers import SecurityHeadersMiddleware
 from entrypoints.http.observability import logging_plugin
 from entrypoints.http.schemas.openapi import ConfiguredOpenAPIConfig, StrictStructSchemaPlugin
-from entrypoints.http.security import BEARER_AUTH
+from entrypoints.http.security import (
+    BEARER_AUTH,
+    authenticate_as_declared,
+    check_route_security,
+)
 
 API_PREFIX = "/api/v1"
 JSON_BODY_LIMIT = 64 * 1024  # the largest JSON body (a 2200-character caption) is far below this
@@ -163,6 +167,13 @@ def create_app(container: Container) -> Litestar:
         )
         middleware.append(rate_limit.middleware)
 
+    authenticate = authenticate_as_declared(container.auth.authenticate)
+
+    async def before_request(request: Request[Any, Any, Any]) -> None:
+        """Every request: the body's content type, then the caller as the route declares."""
+        await _require_json(request)
+        await authenticate(request)
+
     def configure(app_config: AppConfig) -> AppConfig:
         app_config.debug = False
         return app_config
@@ -177,7 +188,7 @@ def create_app(container: Container) -> Litestar:
         ],
         cors_config=_cors_config(settings.cors_origins),
         middleware=middleware,
-        before_request=_require_json,
+        before_request=before_request,
         lifespan=[lifespan],
         openapi_config=_openapi_config(settings.max_upload_bytes),
         stores=container.core.stores(),
@@ -185,6 +196,7 @@ def create_app(container: Container) -> Litestar:
         on_app_init=[configure],
     )
     check_injections(app, container.services())
+    check_route_security(app)
     # Around Litestar's whole handler (not per route): routing errors and CORS preflights get a
     # request id, an access-log line and the security headers too.
     app.asgi_handler = RequestContextMiddleware(

@@ -47,8 +47,8 @@ def app_dependencies(container: Container) -> dict[str, Provide]:
     http_layer = {
         "cursors": Provide(lambda: codec, sync_to_thread=False, use_cache=True),
         "base_url": Provide(base_url, sync_to_thread=False),
-        "principal": Provide(provide_principal),
-        "viewer": Provide(provide_viewer),
+        "principal": Provide(provide_principal, sync_to_thread=False),
+        "viewer": Provide(provide_viewer, sync_to_thread=False),
     }
     if clash := dependencies.keys() & http_layer.keys():
         raise ImproperlyConfiguredException(f"the container provides HTTP dependencies: {clash}")

@@ -1,11 +1,24 @@
-"""Bearer-token authentication as Litestar dependencies."""
+"""Bearer-token authentication, driven by each route's declared security.
+
+A route says who may call it in ONE place, its `security` (what the OpenAPI document shows):
+`SECURITY` (a valid access token is required) or `OPTIONAL_SECURITY` (anonymous, or with a token
+that must then be valid), or nothing (the token is not looked at). `authenticate_as_declared` runs
+before every handler and enforces that declaration; the `principal` and `viewer` dependencies only
+hand over what it found. `check_route_security` stops the app from starting when a handler's
+parameters and its declaration disagree (a `viewer` on a route that declares no security, a
+`principal` on an optional one), so no route can take a token without checking it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
+from enum import Enum
 from typing import Any
 
-from litestar import Request
-from litestar.params import SkipValidation
+from litestar import Litestar, Request
+from litestar.exceptions import ImproperlyConfiguredException
+from litestar.handlers import HTTPRouteHandler
+from litestar.routes import HTTPRoute
 
 from application.auth.authenticate import Authenticate
 from application.auth.results import Principal
@@ -14,6 +27,33 @@ from domain.errors import InvalidToken
 BEARER_AUTH = "BearerAuth"
 SECURITY: list[dict[str, list[str]]] = [{BEARER_AUTH: []}]
 OPTIONAL_SECURITY: list[dict[str, list[str]]] = [{}, *SECURITY]  # anonymous, or with a token
+
+_PRINCIPAL = "clipstream.principal"  # where the hook leaves the caller in the request's state
+_AUTH_OPT = "clipstream.authentication"  # a handler's requirement, worked out once
+
+
+class Requirement(Enum):
+    """What a route's security declaration asks of the caller."""
+
+    NONE = "none"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
+
+
+def requirement_of(handler: HTTPRouteHandler) -> Requirement:
+    """The requirement a handler declares (remembered in its `opt`)."""
+    found = handler.opt.get(_AUTH_OPT)
+    if isinstance(found, Requirement):
+        return found
+    security = handler.resolve_security()
+    if not any(BEARER_AUTH in entry for entry in security):
+        found = Requirement.NONE
+    elif {} in security:
+        found = Requirement.OPTIONAL
+    else:
+        found = Requirement.REQUIRED
+    handler.opt[_AUTH_OPT] = found
+    return found
 
 
 def _bearer_token(request: Request[Any, Any, Any]) -> str | None:
@@ -26,27 +66,72 @@ def _bearer_token(request: Request[Any, Any, Any]) -> str | None:
     return token.strip()
 
 
-async def provide_principal(
-    request: Request[Any, Any, Any],
-    authenticate: SkipValidation[Authenticate],
-) -> Principal:
-    """The authenticated caller; 401 without a valid access token."""
-    token = _bearer_token(request)
-    if token is None:
+def authenticate_as_declared(
+    authenticate: Callable[[], Authenticate],
+) -> Callable[[Request[Any, Any, Any]], Awaitable[None]]:
+    """The hook that authenticates every request as its route declares (401 on a bad token);
+    `authenticate` gives the use case (resolved at the first request, once the app has started)."""
+
+    async def hook(request: Request[Any, Any, Any]) -> None:
+        requirement = requirement_of(request.route_handler)
+        if requirement is Requirement.NONE:
+            return
+        token = _bearer_token(request)
+        if token is None:
+            if requirement is Requirement.REQUIRED:
+                raise InvalidToken(
+                    "This endpoint needs an access token: 'Authorization: Bearer <token>'."
+                )
+            return
+        principal = await authenticate().execute(token)
+        state = request.scope.setdefault("state", {})
+        state[_PRINCIPAL] = principal
+        state["user_id"] = principal.user_id  # for the access log
+
+    return hook
+
+
+def provide_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The authenticated caller of a route that declares `SECURITY`."""
+    principal = request.scope.get("state", {}).get(_PRINCIPAL)
+    if not isinstance(principal, Principal):  # only when the declaration check was bypassed
         raise InvalidToken("This endpoint needs an access token: 'Authorization: Bearer <token>'.")
-    return _remember(request, await authenticate.execute(token))
-
-
-async def provide_viewer(
-    request: Request[Any, Any, Any],
-    authenticate: SkipValidation[Authenticate],
-) -> Principal | None:
-    """The caller if a token was sent (401 if that token is invalid), else None (anonymous)."""
-    token = _bearer_token(request)
-    return None if token is None else _remember(request, await authenticate.execute(token))
-
-
-def _remember(request: Request[Any, Any, Any], principal: Principal) -> Principal:
-    """Note the caller on the request, for the access log."""
-    request.scope.setdefault("state", {})["user_id"] = principal.user_id
     return principal
+
+
+def provide_viewer(request: Request[Any, Any, Any]) -> Principal | None:
+    """The caller of a route that declares `OPTIONAL_SECURITY`, or None (anonymous)."""
+    principal = request.scope.get("state", {}).get(_PRINCIPAL)
+    return principal if isinstance(principal, Principal) else None
+
+
+_NEEDS = {"principal": Requirement.REQUIRED, "viewer": Requirement.OPTIONAL}
+
+
+def check_route_security(app: Litestar) -> None:
+    """Every handler that takes the caller declares matching security.
+
+    Raises:
+        ImproperlyConfiguredException: naming the route, the parameter and its declaration.
+    """
+    for route, handler in _handlers(app):
+        requirement = requirement_of(handler)
+        dependencies = handler.resolve_dependencies()
+        used = set(handler.parsed_fn_signature.parameters)
+        for name in list(used):  # the dependencies it names may take the caller too
+            if (provide := dependencies.get(name)) is not None:
+                used |= set(provide.parsed_fn_signature.parameters)
+        for name, needed in _NEEDS.items():
+            if name in used and requirement is not needed:
+                raise ImproperlyConfiguredException(
+                    f"{route.path} {handler.handler_name}: takes {name!r}, so its security must be "
+                    f"{'SECURITY' if needed is Requirement.REQUIRED else 'OPTIONAL_SECURITY'} "
+                    f"(it declares {requirement.value})"
+                )
+
+
+def _handlers(app: Litestar) -> Iterator[tuple[HTTPRoute, HTTPRouteHandler]]:
+    for route in app.routes:
+        if isinstance(route, HTTPRoute):
+            for handler in route.route_handlers:
+                yield route, handler
