@@ -34,6 +34,26 @@ def normalize_username(raw: str) -> str:
     return raw.strip().lower()
 
 
+def could_be_username(normalized: str) -> bool:
+    """Whether a (normalised) text can be some account's username; lookups of anything else find
+    nothing without asking the store (which may refuse the text outright: NUL bytes)."""
+    return USERNAME_MIN <= len(normalized) <= USERNAME_MAX and bool(
+        _USERNAME_RE.fullmatch(normalized)
+    )
+
+
+def could_start_username(normalized: str) -> bool:
+    """Whether some username can start with this (normalised) prefix."""
+    return len(normalized) <= USERNAME_MAX and bool(_USERNAME_RE.fullmatch(normalized))
+
+
+def could_be_login(normalized: str) -> bool:
+    """Whether a (normalised) login can name an account: a possible username or email address."""
+    return could_be_username(normalized) or (
+        len(normalized) <= EMAIL_MAX and bool(_EMAIL_RE.fullmatch(normalized))
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Username:
     """3..30 characters of `[a-z0-9_.]`, after lower-casing."""

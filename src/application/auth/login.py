@@ -11,7 +11,7 @@ from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidCredentials, TooManyAttempts
-from domain.values import normalize_username
+from domain.values import could_be_login, normalize_username
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,8 +46,10 @@ class Login:
 
     async def execute(self, command: LoginCommand) -> IssuedTokens:
         login = normalize_username(command.login)
-        async with self._uow() as uow:
-            user = await uow.users.get_by_login(login)
+        user = None
+        if could_be_login(login):  # anything else names no account (and may not reach the store)
+            async with self._uow() as uow:
+                user = await uow.users.get_by_login(login)
         key = lockout_key(str(user.id) if user else login)
         if retry_after := await self._attempts.locked_for(key):
             raise TooManyAttempts(retry_after)

@@ -9,7 +9,7 @@ from application.ports.account_queries import AccountQueries
 from application.ports.follow_queries import FollowQueries
 from application.users.profile import Profile
 from domain.errors import NotFound
-from domain.values import normalize_username
+from domain.values import could_be_username, normalize_username
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -35,7 +35,9 @@ class GetUser:
         if query.user_id is not None:
             user = await self._accounts.user(query.user_id)
         else:
-            user = await self._accounts.user_by_username(normalize_username(query.username or ""))
+            username = normalize_username(query.username or "")
+            found = could_be_username(username)
+            user = await self._accounts.user_by_username(username) if found else None
         if user is None:
             raise NotFound("No such user.")
         if query.viewer_id is None:

@@ -9,7 +9,7 @@ from application.common.pagination import Page, page_from
 from application.ports.follow_queries import FollowQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.users.profile import Profile
-from domain.values import normalize_username
+from domain.values import could_start_username, normalize_username
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,9 +28,12 @@ class SearchUsers:
         self._follows = follows
 
     async def execute(self, query: SearchUsersQuery) -> Page[Profile, str]:
+        prefix = normalize_username(query.prefix)
+        if not could_start_username(prefix):  # no username has characters outside [a-z0-9_.]
+            return Page(items=[], next_key=None)
         async with self._uow() as uow:
             rows = await uow.users.search_by_username_prefix(
-                normalize_username(query.prefix), after=query.after, limit=query.limit + 1
+                prefix, after=query.after, limit=query.limit + 1
             )
         page = page_from(rows, query.limit, key_of=lambda user: user.username)
         followed: set[UUID] = set()

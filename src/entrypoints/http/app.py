@@ -33,10 +33,12 @@ from entrypoints.http.controllers.videos import VideosController
 from entrypoints.http.dependencies import app_dependencies, check_injections
 from entrypoints.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from entrypoints.http.errors import problem, problem_details_config
+from entrypoints.http.middleware.problem_bodies import ProblemBodiesMiddleware
 from entrypoints.http.middleware.rate_limit import SharedRateLimitMiddleware
 from entrypoints.http.middleware.request_context import RequestContextMiddleware
 from entrypoints.http.middleware.security_headers import SecurityHeadersMiddleware
 from entrypoints.http.observability import logging_plugin
+from entrypoints.http.requests import ApiRequest
 from entrypoints.http.schemas.openapi import ConfiguredOpenAPIConfig, StrictStructSchemaPlugin
 from entrypoints.http.security import (
     BEARER_AUTH,
@@ -193,6 +195,7 @@ def create_app(container: Container) -> Litestar:
         openapi_config=_openapi_config(settings.max_upload_bytes),
         stores=container.core.stores(),
         request_max_body_size=JSON_BODY_LIMIT,
+        request_class=ApiRequest,
         on_app_init=[configure],
     )
     check_injections(app, container.services())
@@ -200,7 +203,9 @@ def create_app(container: Container) -> Litestar:
     # Around Litestar's whole handler (not per route): routing errors and CORS preflights get a
     # request id, an access-log line and the security headers too.
     app.asgi_handler = RequestContextMiddleware(
-        SecurityHeadersMiddleware(app.asgi_handler, hsts=settings.env == "production")
+        SecurityHeadersMiddleware(
+            ProblemBodiesMiddleware(app.asgi_handler), hsts=settings.env == "production"
+        )
     )
     return app
 

@@ -5,6 +5,15 @@ from __future__ import annotations
 import re
 
 _RANGE_RE = re.compile(r"bytes=(\d*)-(\d*)")
+# More digits than any file size has: read as "past every end" (Python refuses to convert numbers of
+# thousands of digits, and nothing is gained by trying).
+_MAX_DIGITS = 19
+_BEYOND = 2**63
+
+
+def _number(digits: str) -> int:
+    significant = digits.lstrip("0")
+    return _BEYOND if len(significant) > _MAX_DIGITS else int(significant or "0")
 
 
 class UnsatisfiableRange(ValueError):
@@ -26,14 +35,14 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | None:
     if not first and not last:
         return None
     if not first:  # suffix: the last N bytes
-        suffix = int(last)
+        suffix = _number(last)
         if suffix == 0:
             raise UnsatisfiableRange
         return max(0, size - suffix), size - 1
-    start = int(first)
+    start = _number(first)
     if start >= size:
         raise UnsatisfiableRange
-    end = min(int(last), size - 1) if last else size - 1
+    end = min(_number(last), size - 1) if last else size - 1
     if start > end:  # "bytes=9-3" is invalid: ignore it
         return None
     return start, end
