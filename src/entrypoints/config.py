@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import re
 import secrets
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,6 +22,14 @@ GIB = 1024**3
 MIB = 1024**2
 MIN_SECRET_BYTES = 32
 MIN_PRODUCTION_BCRYPT_ROUNDS = 10
+MIN_SECRET_ENTROPY_BITS = 128
+# Words of placeholders and examples: a secret that contains one was typed, not generated. (Five
+# letters or more: a generated secret holds one by chance about once in 100,000.)
+_PLACEHOLDER_WORDS = (
+    "change", "secret", "example", "default", "password", "passwd", "replace", "placeholder",
+    "dummy", "sample", "clipstream", "fixme", "insecure",
+)  # fmt: skip
+LOOPBACK = ("127.0.0.0/8", "::1/128")
 
 
 class SettingsError(ValueError):
@@ -43,6 +54,7 @@ class Settings:
     bcrypt_rounds: int = 12
     rate_limit_per_minute: int = 600
     upload_ttl_seconds: int = 24 * 3600
+    upload_idle_timeout_seconds: float = 30
     worker_interval_seconds: int = 60  # the period of the maintenance tasks
     in_process_worker: bool = False
     worker_concurrency: int = 1
@@ -50,6 +62,8 @@ class Settings:
     worker_shutdown_timeout_seconds: int = 30
     task_modules: tuple[str, ...] = ()
     cors_origins: tuple[str, ...] = ()
+    metrics_allow: tuple[str, ...] = LOOPBACK
+    metrics_token: bytes | None = field(default=None, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -73,7 +87,9 @@ class Settings:
             try:
                 return parse(raw.strip())
             except ValueError as error:
-                shown = "<hidden>" if "SECRET" in name else repr(raw)  # never echo a secret
+                shown = (
+                    "<hidden>" if "SECRET" in name or "TOKEN" in name else repr(raw)
+                )  # never echo one
                 problems.append(f"CLIPSTREAM_{name}={shown}: {error}")
                 return default
 
@@ -104,6 +120,9 @@ class Settings:
             upload_ttl_seconds=read(
                 "UPLOAD_TTL_SECONDS", _int_between(1, 30 * 24 * 3600), 24 * 3600
             ),
+            upload_idle_timeout_seconds=read(
+                "UPLOAD_IDLE_TIMEOUT_SECONDS", _int_between(1, 3600), 30
+            ),
             worker_interval_seconds=read("WORKER_INTERVAL_SECONDS", _period, 60),
             in_process_worker=read("IN_PROCESS_WORKER", _bool, False),
             worker_concurrency=read("WORKER_CONCURRENCY", _int_between(1, 64), 1),
@@ -115,11 +134,37 @@ class Settings:
             ),
             task_modules=read("TASK_MODULES", _module_list, ()),
             cors_origins=read("CORS_ORIGINS", _origins, ()),
+            metrics_allow=read("METRICS_ALLOW", _networks, LOOPBACK),
+            metrics_token=read("METRICS_TOKEN", _secret, None),
         )
         if mode == "production":
             if not secret:
                 problems.append(
                     "CLIPSTREAM_JWT_SECRET is required in production (at least 32 bytes)"
+                )
+            named_secrets = [
+                ("JWT_SECRET", [secret] if secret else []),
+                ("JWT_PREVIOUS_SECRETS", list(settings.jwt_previous_secrets)),
+                ("METRICS_TOKEN", [settings.metrics_token] if settings.metrics_token else []),
+            ]
+            for name, values in named_secrets:
+                for value in values:
+                    if reason := weak_secret(value):
+                        problems.append(
+                            f"CLIPSTREAM_{name}=<hidden>: {reason}; generate one, e.g. "
+                            "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"
+                        )
+            if "*" in settings.cors_origins and not read("CORS_ANY_ORIGIN_CONFIRMED", _bool, False):
+                problems.append(
+                    "CLIPSTREAM_CORS_ORIGINS=*: any website could call the API from a browser; "
+                    "name the origins, or set CLIPSTREAM_CORS_ANY_ORIGIN_CONFIRMED=true"
+                )
+            if settings.rate_limit_per_minute == 0 and not read(
+                "RATE_LIMIT_OFF_CONFIRMED", _bool, False
+            ):
+                problems.append(
+                    "CLIPSTREAM_RATE_LIMIT_PER_MINUTE=0 turns the rate limit off; set "
+                    "CLIPSTREAM_RATE_LIMIT_OFF_CONFIRMED=true if something in front limits instead"
                 )
             if rounds < MIN_PRODUCTION_BCRYPT_ROUNDS:
                 problems.append(
@@ -129,6 +174,27 @@ class Settings:
         if problems:
             raise SettingsError("Invalid settings:\n  " + "\n  ".join(problems))
         return settings
+
+
+def weak_secret(value: bytes) -> str | None:
+    """Why a secret looks typed or guessable rather than generated (None when it does not).
+
+    A placeholder word, fewer than `MIN_SECRET_ENTROPY_BITS` by the frequencies of its characters,
+    or mostly a repetition (few distinct 4-character runs) gives it away.
+    """
+    text = value.decode("utf-8", "replace").lower()
+    if any(word in text for word in _PLACEHOLDER_WORDS):
+        return "it contains a placeholder word"
+    counts = Counter(value)
+    bits = -sum(n * math.log2(n / len(value)) for n in counts.values())
+    if bits < MIN_SECRET_ENTROPY_BITS:
+        return (
+            f"it has too little entropy (about {int(bits)} bits, {MIN_SECRET_ENTROPY_BITS} needed)"
+        )
+    runs = [value[i : i + 4] for i in range(len(value) - 3)]
+    if len(set(runs)) < 0.8 * len(runs):
+        return "it is mostly a repetition"
+    return None
 
 
 def _choice(*options: str) -> Callable[[str], str]:
@@ -193,6 +259,20 @@ def _secret(raw: str) -> bytes:
     if len(value) < MIN_SECRET_BYTES:
         raise ValueError(f"must be at least {MIN_SECRET_BYTES} bytes long")
     return value
+
+
+def _networks(raw: str) -> tuple[str, ...]:
+    if raw.lower() == "none":
+        return ()
+    networks = []
+    for part in (part.strip() for part in raw.split(",")):
+        if not part:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise ValueError(f"{part!r} is not an address or network like 10.0.0.0/8") from None
+    return tuple(networks)
 
 
 def _secret_list(raw: str) -> tuple[bytes, ...]:

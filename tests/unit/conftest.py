@@ -14,6 +14,9 @@ from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
 
 TEST_SECRET = b"unit-test-secret-that-is-at-least-32-bytes-long"
+METRICS_TOKEN = b"unit-test-metrics-token-at-least-32-bytes"
+# The test client's address is "testclient", no IP: /metrics answers it with the token only.
+METRICS_AUTH = {"Authorization": "Bearer " + METRICS_TOKEN.decode()}
 
 
 @pytest.fixture
@@ -29,6 +32,7 @@ def make_container(clock: ManualClock) -> Callable[..., Container]:
                 "bcrypt_rounds": 4,
                 "rate_limit_per_minute": 0,
                 "jwt_secret": TEST_SECRET,
+                "metrics_token": METRICS_TOKEN,
                 **overrides,
             }  # type: ignore[arg-type]
         )

@@ -18,6 +18,7 @@ from domain.errors import InvalidToken
 ALGORITHM = "HS256"
 TOKEN_TYPE = "at+jwt"  # noqa: S105 (a JWT type, not a secret)
 VERIFIED_CACHE_SIZE = 10_000  # recently verified access tokens (about 2 MB)
+CLOCK_SKEW = timedelta(seconds=60)  # how far ahead of this clock another instance's may be
 _REQUIRED_CLAIMS = ["iss", "aud", "sub", "iat", "exp", "jti", "sid"]
 
 
@@ -30,7 +31,10 @@ class JwtTokenService(TokenService):
     """Signs with the current secret; verifies with it or any previous one (picked by `kid`).
 
     The algorithm is pinned (no `none`, no RS/HS confusion), the header must say `typ: at+jwt`,
-    and issuer, audience, subject, session, expiry and id are required.
+    and issuer, audience, subject, session, expiry and id are required. A token may not claim a
+    longer life than this service gives (`exp - iat` at most the access lifetime) nor to be issued
+    in the future (beyond `CLOCK_SKEW`): whoever learns the secret still cannot mint tokens that
+    outlive a rotation.
     """
 
     def __init__(
@@ -81,6 +85,8 @@ class JwtTokenService(TokenService):
             self._verified.move_to_end(token)
         kid, claims = verified
         if kid not in self._keys:  # its key was retired since
+            raise InvalidToken()
+        if claims.expires_at - claims.issued_at > self._ttl or claims.issued_at > now + CLOCK_SKEW:
             raise InvalidToken()
         if now >= claims.expires_at:
             raise InvalidToken("The access token has expired.")

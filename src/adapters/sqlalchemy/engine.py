@@ -58,6 +58,7 @@ def create_engine(
                 answer_deadline=answer_deadline,
             ),
             pool_pre_ping=True,
+            hide_parameters=True,  # errors (and what logs them) never show the values
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_timeout=POOL_TIMEOUT_SECONDS,
@@ -65,7 +66,11 @@ def create_engine(
     if backend == ("sqlite", "aiosqlite"):
         ensure_sqlite_directory(url)
         engine = create_async_engine(
-            url, pool_size=pool_size, max_overflow=pool_size, pool_timeout=POOL_TIMEOUT_SECONDS
+            url,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_timeout=POOL_TIMEOUT_SECONDS,
+            hide_parameters=True,
         )
         event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
         event.listen(engine.sync_engine, "begin", _begin_immediate)

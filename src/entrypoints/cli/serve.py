@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import secrets
+import sys
 
 from entrypoints.cli._common import load_settings, migrate_database, port, positive
 
@@ -30,6 +31,14 @@ def add_parser(
 
 def run(args: argparse.Namespace) -> None:
     settings = load_settings()
+    if args.workers > 1 and not settings.redis_url:
+        # Each worker process would keep its own rate-limit counts, login lock-outs and view
+        # de-duplication: every limit would be N times what it says.
+        sys.exit(
+            f"clipstream: --workers {args.workers} needs CLIPSTREAM_REDIS_URL (rate limits, "
+            "login lock-outs and view counts are shared through Redis); set it, or serve with "
+            "--workers 1"
+        )
     if not os.environ.get("CLIPSTREAM_JWT_SECRET"):
         # Development without a secret: one random secret for this start, shared by every worker
         # process (production refuses to start without one, see Settings.from_env).

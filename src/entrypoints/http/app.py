@@ -19,11 +19,12 @@ from prometheus_client import REGISTRY
 from entrypoints import composition
 from entrypoints.composition import Container
 from entrypoints.composition.jobs import in_background
+from entrypoints.http.caching import check_private_responses
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
-from entrypoints.http.controllers.metrics import MetricsController
+from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.video_comments import VideoCommentsController
@@ -164,7 +165,7 @@ def create_app(container: Container) -> Litestar:
     if settings.rate_limit_per_minute > 0:
         rate_limit = RateLimitConfig(
             rate_limit=("minute", settings.rate_limit_per_minute),
-            exclude=["/health", "/metrics"],
+            exclude_opt_key=SKIP_RATE_LIMIT,  # the probes and /metrics, by route (not by name)
             middleware_class=SharedRateLimitMiddleware,  # one atomic count across instances
         )
         middleware.append(rate_limit.middleware)
@@ -181,7 +182,12 @@ def create_app(container: Container) -> Litestar:
         return app_config
 
     app = Litestar(
-        route_handlers=[api, HealthController, MetricsController, swagger_ui_assets()],
+        route_handlers=[
+            api,
+            HealthController,
+            metrics_router(settings.metrics_allow, settings.metrics_token),
+            swagger_ui_assets(),
+        ],
         dependencies=app_dependencies(container),
         plugins=[
             ProblemDetailsPlugin(problem_details_config()),
@@ -200,6 +206,7 @@ def create_app(container: Container) -> Litestar:
     )
     check_injections(app, container.services())
     check_route_security(app)
+    check_private_responses(app)
     # Around Litestar's whole handler (not per route): routing errors and CORS preflights get a
     # request id, an access-log line and the security headers too.
     app.asgi_handler = RequestContextMiddleware(

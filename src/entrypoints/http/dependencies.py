@@ -36,10 +36,12 @@ def _from(provider: providers.Provider[Any]) -> Provide:
 
 def app_dependencies(container: Container) -> dict[str, Provide]:
     """Every service of the container by name, plus the caller (`principal`, `viewer`), the cursor
-    codec (`cursors`) and the public base URL (`base_url`)."""
+    codec (`cursors`), the public base URL (`base_url`) and how long an upload body may pause
+    (`upload_idle_timeout`, seconds)."""
     dependencies = {name: _from(provider) for name, provider in container.services().items()}
     codec = CursorCodec(container.settings.jwt_secret)
     public_url = container.settings.public_url
+    idle_timeout = float(container.settings.upload_idle_timeout_seconds)
 
     def base_url(request: Request[Any, Any, Any]) -> str:
         return public_url or str(request.base_url).rstrip("/")
@@ -47,6 +49,7 @@ def app_dependencies(container: Container) -> dict[str, Provide]:
     http_layer = {
         "cursors": Provide(lambda: codec, sync_to_thread=False, use_cache=True),
         "base_url": Provide(base_url, sync_to_thread=False),
+        "upload_idle_timeout": Provide(lambda: idle_timeout, sync_to_thread=False, use_cache=True),
         "principal": Provide(provide_principal, sync_to_thread=False),
         "viewer": Provide(provide_viewer, sync_to_thread=False),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +26,8 @@ def server(tmp_path: Path, postgres_databases: PostgresDatabases) -> Iterator[st
         "CLIPSTREAM_STORAGE_URL": str(tmp_path / "media"),
         "CLIPSTREAM_RATE_LIMIT_PER_MINUTE": "0",
     }
+    # Several workers share their limits and lock-outs through Redis (serve refuses otherwise).
+    env["CLIPSTREAM_REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     with running_server(env, tmp_path / "server.log", workers=2) as base:
         yield f"{base}/api/v1"
 

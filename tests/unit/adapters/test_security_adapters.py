@@ -110,3 +110,22 @@ def test_previous_secrets_still_verify_during_rotation() -> None:
 def test_access_tokens_cannot_live_longer_than_15_minutes() -> None:
     with pytest.raises(ValueError, match="15 minutes"):
         JwtTokenService(SECRET, access_ttl=timedelta(minutes=16))
+
+
+def test_a_validly_signed_token_that_would_live_longer_than_its_lifetime_is_refused() -> None:
+    service = _service()
+    kid = jwt.get_unverified_header(service.issue_access_token(uuid4(), uuid4(), NOW))["kid"]
+    issued = int(NOW.timestamp())
+    long_lived = _forge({**_claims(), "iat": issued, "exp": issued + 24 * 3600}, SECRET, kid=kid)
+    with pytest.raises(InvalidToken):
+        service.verify_access_token(long_lived, NOW)
+    backdated = _forge({**_claims(), "iat": issued - 3600, "exp": issued + 600}, SECRET, kid=kid)
+    with pytest.raises(InvalidToken):
+        service.verify_access_token(backdated, NOW)
+    from_the_future = _forge(
+        {**_claims(), "iat": issued + 3600, "exp": issued + 3700}, SECRET, kid=kid
+    )
+    with pytest.raises(InvalidToken):
+        service.verify_access_token(from_the_future, NOW)
+    exactly = _forge({**_claims(), "iat": issued, "exp": issued + 15 * 60}, SECRET, kid=kid)
+    assert service.verify_access_token(exactly, NOW)

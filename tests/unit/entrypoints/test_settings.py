@@ -2,7 +2,8 @@ import pytest
 
 from entrypoints.config import Settings, SettingsError
 
-GOOD_SECRET = "p" * 32
+GOOD_SECRET = "kQ3v_Zp8LwX2mN7rT4yB9cF1hJ6sD0gA5uE8iO3"  # random-looking, 39 characters
+PRODUCTION = {"CLIPSTREAM_ENV": "production", "CLIPSTREAM_JWT_SECRET": GOOD_SECRET}
 
 
 def test_defaults_are_the_embedded_development_setup() -> None:
@@ -20,7 +21,7 @@ def test_production_refuses_to_start_without_a_jwt_secret() -> None:
 
 
 def test_production_refuses_a_bcrypt_cost_below_10() -> None:
-    env = {"CLIPSTREAM_ENV": "production", "CLIPSTREAM_JWT_SECRET": GOOD_SECRET}
+    env = PRODUCTION
     with pytest.raises(SettingsError, match="at least 10 in production"):
         Settings.from_env({**env, "CLIPSTREAM_BCRYPT_ROUNDS": "9"})
     assert Settings.from_env({**env, "CLIPSTREAM_BCRYPT_ROUNDS": "10"}).bcrypt_rounds == 10
@@ -81,3 +82,72 @@ def test_job_settings_are_read_and_checked() -> None:
         "TASK_MODULES",
     ):
         assert f"CLIPSTREAM_{name}" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    "secret",
+    [
+        "change-me-to-a-long-random-secret-of-32-bytes-or-more",  # the old compose fallback
+        "p" * 32,
+        "ab" * 20,
+        "0123456789012345678901234567890123456789",
+        "my-jwt-secret-for-production-use-please",
+        "password-password-password-password",
+    ],
+)
+def test_production_refuses_well_known_or_low_entropy_secrets(secret: str) -> None:
+    with pytest.raises(SettingsError, match="CLIPSTREAM_JWT_SECRET") as error:
+        Settings.from_env({**PRODUCTION, "CLIPSTREAM_JWT_SECRET": secret})
+    assert secret not in str(error.value)
+    with pytest.raises(SettingsError, match="CLIPSTREAM_JWT_PREVIOUS_SECRETS"):
+        Settings.from_env({**PRODUCTION, "CLIPSTREAM_JWT_PREVIOUS_SECRETS": secret})
+    assert Settings.from_env({"CLIPSTREAM_JWT_SECRET": secret}).env == "development"
+
+
+def test_production_accepts_generated_secrets() -> None:
+    import secrets
+
+    for secret in (secrets.token_urlsafe(32), secrets.token_hex(32), secrets.token_urlsafe(64)):
+        env = {**PRODUCTION, "CLIPSTREAM_JWT_SECRET": secret}
+        assert Settings.from_env(env).jwt_secret == secret.encode()
+
+
+def test_production_refuses_any_origin_and_no_rate_limit_unless_confirmed() -> None:
+    with pytest.raises(SettingsError, match="CLIPSTREAM_CORS_ORIGINS"):
+        Settings.from_env({**PRODUCTION, "CLIPSTREAM_CORS_ORIGINS": "*"})
+    with pytest.raises(SettingsError, match="CLIPSTREAM_RATE_LIMIT_PER_MINUTE"):
+        Settings.from_env({**PRODUCTION, "CLIPSTREAM_RATE_LIMIT_PER_MINUTE": "0"})
+    confirmed = Settings.from_env(
+        {
+            **PRODUCTION,
+            "CLIPSTREAM_CORS_ORIGINS": "*",
+            "CLIPSTREAM_CORS_ANY_ORIGIN_CONFIRMED": "true",
+            "CLIPSTREAM_RATE_LIMIT_PER_MINUTE": "0",
+            "CLIPSTREAM_RATE_LIMIT_OFF_CONFIRMED": "true",
+        }
+    )
+    assert confirmed.cors_origins == ("*",)
+    assert confirmed.rate_limit_per_minute == 0
+    explicit = {**PRODUCTION, "CLIPSTREAM_CORS_ORIGINS": "https://app.example.com"}
+    assert Settings.from_env(explicit).cors_origins == ("https://app.example.com",)
+    development = {"CLIPSTREAM_CORS_ORIGINS": "*", "CLIPSTREAM_RATE_LIMIT_PER_MINUTE": "0"}
+    assert Settings.from_env(development).rate_limit_per_minute == 0
+
+
+def test_metrics_access_is_configured_by_addresses_and_a_token() -> None:
+    assert Settings.from_env({}).metrics_allow == ("127.0.0.0/8", "::1/128")
+    assert Settings.from_env({}).metrics_token is None
+    settings = Settings.from_env(
+        {
+            "CLIPSTREAM_METRICS_ALLOW": "10.0.0.0/8, 192.168.1.7, fd00::/8",
+            "CLIPSTREAM_METRICS_TOKEN": GOOD_SECRET,
+        }
+    )
+    assert settings.metrics_allow == ("10.0.0.0/8", "192.168.1.7/32", "fd00::/8")
+    assert settings.metrics_token == GOOD_SECRET.encode()
+    assert GOOD_SECRET not in repr(settings)
+    assert Settings.from_env({"CLIPSTREAM_METRICS_ALLOW": "none"}).metrics_allow == ()
+    with pytest.raises(SettingsError, match="CLIPSTREAM_METRICS_ALLOW"):
+        Settings.from_env({"CLIPSTREAM_METRICS_ALLOW": "everyone"})
+    with pytest.raises(SettingsError, match="CLIPSTREAM_METRICS_TOKEN=<hidden>"):
+        Settings.from_env({"CLIPSTREAM_METRICS_TOKEN": "short"})

@@ -14,6 +14,7 @@ from litestar.testing import AsyncTestClient
 from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
+from tests.unit.conftest import METRICS_AUTH
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
@@ -403,6 +404,6 @@ async def test_operations_endpoints(client: Client) -> None:
     assert docs.status_code == 200
     assert "text/html" in docs.headers["content-type"]
     await client.get("/health/live")
-    metrics = await client.get("/metrics")
+    metrics = await client.get("/metrics", headers=METRICS_AUTH)
     assert metrics.status_code == 200
     assert "clipstream_requests_total" in metrics.text

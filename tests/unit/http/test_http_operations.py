@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.observability import _redact_secrets
+from tests.unit.conftest import METRICS_AUTH
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
@@ -129,7 +130,7 @@ async def test_cors_is_off_by_default_and_configurable(
 
 async def test_metrics_count_requests_by_route_and_status(client: Client) -> None:
     await client.get(f"{API}/users/by-username/nobody")
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=METRICS_AUTH)).text
     assert 'path="/api/v1/users/by-username/{username}"' in metrics
     assert 'status_code="404"' in metrics
     assert "clipstream_request_duration_seconds_bucket" in metrics

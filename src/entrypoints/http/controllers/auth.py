@@ -12,6 +12,7 @@ from application.auth.logout_all import LogoutAll, LogoutAllCommand
 from application.auth.refresh import RefreshCommand, RefreshTokens
 from application.auth.register import Register, RegisterCommand
 from application.auth.results import Principal
+from entrypoints.http.caching import NO_STORE
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.schemas.auth import (
     ChangePasswordIn,
@@ -34,6 +35,7 @@ class AuthController(ApiController):
     @post(
         "/register",
         operation_id="register",
+        cache_control=NO_STORE,
         status_code=201,
         summary="Create an account",
         description=described_by(Register),
@@ -55,6 +57,7 @@ class AuthController(ApiController):
     @post(
         "/login",
         operation_id="login",
+        cache_control=NO_STORE,
         status_code=200,
         summary="Log in",
         description=described_by(Login),
@@ -68,6 +71,7 @@ class AuthController(ApiController):
     @post(
         "/refresh",
         operation_id="refreshTokens",
+        cache_control=NO_STORE,
         status_code=200,
         summary="Exchange a refresh token for new tokens",
         description=described_by(RefreshTokens),

@@ -7,6 +7,7 @@ from litestar import Controller, get
 from litestar.params import SkipValidation
 
 from application.health.check_readiness import CheckReadiness
+from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT
 from entrypoints.http.errors import problem
 from entrypoints.http.schemas.problems import problems
 
@@ -22,6 +23,7 @@ class HealthController(Controller):
 
     path = "/health"
     tags = ["operations"]
+    opt = {SKIP_RATE_LIMIT: True}
 
     @get("/live", operation_id="live", summary="The process is up", sync_to_thread=False)
     def live(self) -> HealthOut:

@@ -21,6 +21,7 @@ from application.users.search_users import SearchUsers, SearchUsersQuery
 from application.users.update_profile import UpdateProfile, UpdateProfileCommand
 from application.videos.list_user_videos import ListUserVideos, ListUserVideosQuery
 from domain.values import USERNAME_MAX
+from entrypoints.http.caching import NO_STORE
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
@@ -49,6 +50,7 @@ class UsersController(ApiController):
     @get(
         "/me",
         operation_id="getMe",
+        cache_control=NO_STORE,
         summary="The signed-in account",
         security=SECURITY,
         responses=problems(401),
@@ -61,6 +63,7 @@ class UsersController(ApiController):
     @patch(
         "/me",
         operation_id="updateMe",
+        cache_control=NO_STORE,
         summary="Edit the signed-in account's profile",
         description=described_by(UpdateProfile),
         security=SECURITY,

@@ -34,6 +34,7 @@ from entrypoints.http.observability import UPLOADS
 from entrypoints.http.paging import Cursor, Limit, viewer_id
 from entrypoints.http.ranges import UnsatisfiableRange, parse_range
 from entrypoints.http.schemas.common import CONTROL, SPACE
+from entrypoints.http.schemas.openapi import OptionalBodyOperation
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.videos import (
     COMPLETE_BODY_LIMIT,
@@ -122,6 +123,7 @@ class VideosController(ApiController):
         description=described_by(CompleteUpload),
         security=SECURITY,
         request_max_body_size=COMPLETE_BODY_LIMIT,  # every part of the largest upload fits
+        operation_class=OptionalBodyOperation,  # the body is optional for single uploads
         responses=problems(401, 403, 404, 409, json_body=True),
     )
     async def complete(

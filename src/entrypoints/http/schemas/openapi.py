@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.openapi.config import OpenAPIConfig
-from litestar.openapi.spec import OpenAPI
+from litestar.openapi.spec import OpenAPI, Operation, RequestBody
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
@@ -71,3 +71,15 @@ class ConfiguredOpenAPIConfig(OpenAPIConfig):
         document = super().to_openapi_schema()
         values = {field.name: getattr(document, field.name) for field in fields(document)}
         return _DocumentWithLimits(**values, max_upload_bytes=self.max_upload_bytes)
+
+
+@dataclass
+class OptionalBodyOperation(Operation):
+    """An operation whose JSON body may be left out (its `data` parameter has a default).
+
+    Litestar documents every request body as required; this one says what the handler accepts.
+    """
+
+    def __post_init__(self) -> None:
+        if isinstance(self.request_body, RequestBody):
+            self.request_body.required = False
