@@ -16,7 +16,6 @@ from litestar.types import Guard
 
 from entrypoints.http.errors import problem
 from entrypoints.http.schemas.problems import problems
-
 from entrypoints.job_metrics import JOB_QUEUE
 
 SKIP_RATE_LIMIT = "skip_rate_limit"  # the `opt` key of routes the rate limit leaves alone
