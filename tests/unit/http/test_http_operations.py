@@ -148,7 +148,7 @@ async def test_metrics_show_the_job_queue_and_the_durations_of_jobs_run_here(
         await uow.tasks.defer(FORGET_IDEMPOTENCY_KEYS, delay=timedelta(hours=1))
         await uow.commit()
 
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=METRICS_AUTH)).text
 
     labels = 'queue="default",state="{}",task="maintenance.{}"'
     assert f"clipstream_jobs{{{labels.format('waiting', 'expire_uploads')}}} 1.0" in metrics
@@ -157,7 +157,7 @@ async def test_metrics_show_the_job_queue_and_the_durations_of_jobs_run_here(
     assert "clipstream_job_oldest_waiting_seconds{" in metrics
 
     await jobs.in_process_runner(container).run_until_idle()
-    metrics = (await client.get("/metrics")).text
+    metrics = (await client.get("/metrics", headers=METRICS_AUTH)).text
     assert (
         'clipstream_job_duration_seconds_count{outcome="succeeded",queue="default",'
         'task="maintenance.expire_uploads"}' in metrics
@@ -181,7 +181,7 @@ async def test_a_slow_job_queue_query_leaves_its_series_out_instead_of_stalling_
     container.adapters.job_statistics.override(providers.Object(Stuck()))
     async with AsyncTestClient(app=create_app(container)) as client:
         started = time.monotonic()
-        response = await client.get("/metrics")
+        response = await client.get("/metrics", headers=METRICS_AUTH)
     assert response.status_code == 200
     assert time.monotonic() - started < 3
     assert "clipstream_jobs{" not in response.text
