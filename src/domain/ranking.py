@@ -22,6 +22,11 @@ FORMULA = (
 )
 
 
+def engagement_points(*, views: int = 0, likes: int = 0, comments: int = 0) -> int:
+    """The points `views` counted views, `likes` likes and `comments` comments or replies earn."""
+    return VIEW_POINTS * views + LIKE_POINTS * likes + COMMENT_POINTS * comments
+
+
 def rank(points: int, published_at: datetime) -> float:
     """The stored For You rank of a video (see `FORMULA`): higher ranks first."""
     return math.log(1 + points) + published_at.timestamp() * DECAY_PER_SECOND

@@ -113,6 +113,12 @@ def container_matches(content_type: str, head: bytes) -> bool:
     return False
 
 
+def counts_as_published(status: VideoStatus, visibility: Visibility) -> bool:
+    """Whether a video in this status and visibility is published: ready and public (listed for
+    everyone, and counted in its owner's `videoCount`)."""
+    return status is VideoStatus.READY and visibility is Visibility.PUBLIC
+
+
 @dataclass(frozen=True, slots=True)
 class Video:
     """A video and where it is in its life. The object's bytes live in storage under `storage_key`."""
@@ -158,7 +164,7 @@ class Video:
     @property
     def is_published(self) -> bool:
         """Ready and public: listed for everyone, and counted in the owner's `videoCount`."""
-        return self.status is VideoStatus.READY and self.visibility is Visibility.PUBLIC
+        return counts_as_published(self.status, self.visibility)
 
     def is_visible_to(self, viewer_id: UUID | None) -> bool:
         """Owners see everything; others see ready public or unlisted videos."""

@@ -13,7 +13,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.social.comments import comment_view
 from domain.comments import Comment, parse_body
 from domain.errors import NotFound
-from domain.ranking import COMMENT_POINTS
+from domain.ranking import engagement_points
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,7 +58,9 @@ class CreateComment:
                 parent_id=parent_id,
             )
             await uow.comments.add(comment)
-            await uow.videos.add_to_counters(video.id, comments=1, points=COMMENT_POINTS)
+            await uow.videos.add_to_counters(
+                video.id, comments=1, points=engagement_points(comments=1)
+            )
             if parent_id is not None:
                 await uow.comments.add_to_counters(parent_id, replies=1)
             await uow.commit()

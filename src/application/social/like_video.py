@@ -9,7 +9,7 @@ from application.common.visibility import likeable_video
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.social.like_state import LikeState
-from domain.ranking import LIKE_POINTS
+from domain.ranking import engagement_points
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,7 +34,9 @@ class LikeVideo:
         async with self._uow() as uow:
             video = await likeable_video(uow, command.video_id, command.user_id)
             if await uow.likes.like_video(command.user_id, video.id, self._clock.now()):
-                await uow.videos.add_to_counters(video.id, likes=1, points=LIKE_POINTS)
+                await uow.videos.add_to_counters(
+                    video.id, likes=1, points=engagement_points(likes=1)
+                )
                 await uow.users.add_to_counters(video.owner_id, likes=1)
             count = await _like_count(uow, video.id)
             await uow.commit()

@@ -8,7 +8,7 @@ from uuid import UUID
 from application.common.visibility import likeable_video
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.view_deduplicator import ViewDeduplicator
-from domain.ranking import VIEW_POINTS
+from domain.ranking import engagement_points
 
 VIEW_WINDOW_SECONDS = 600
 
@@ -37,5 +37,5 @@ class RecordView:
         if not await self._seen.first_in_window(f"{video.id}:{viewer}", VIEW_WINDOW_SECONDS):
             return
         async with self._uow() as uow:
-            await uow.videos.add_to_counters(video.id, views=1, points=VIEW_POINTS)
+            await uow.videos.add_to_counters(video.id, views=1, points=engagement_points(views=1))
             await uow.commit()
