@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -43,6 +44,7 @@ from application.ports.upload_grants import UploadGrants
 CHUNK_BYTES = 64 * 1024
 _WRITE_BATCH_BYTES = 1024 * 1024
 _COPY_BYTES = 1024 * 1024
+_DELETE_THREADS = 8
 _MULTIPART_DIR = ".multipart"
 _KEY_FILE = "key"
 _UPLOAD_ID = re.compile(r"[0-9a-f]{32}")
@@ -226,6 +228,22 @@ class FileSystemObjectStorage(ObjectStorage):
     async def copy(self, source_key: str, target_key: str) -> None:
         await _io(self._copy, self._path(source_key), self._path(target_key))
 
+    async def copy_many(self, source_key: str, target_keys: Sequence[str]) -> None:
+        """Hard links, made in one worker thread: a directory and a link per key."""
+        source = self._path(source_key)
+        targets = [self._path(key) for key in target_keys]
+        await _io(self._copy_many, source, targets)
+
+    async def delete_many(self, keys: Sequence[str]) -> None:
+        """Several worker threads: a deletion mostly waits for the disk, and deletions in
+        different directories do not wait for each other."""
+        paths = [self._path(key) for key in keys]
+        share = -(-len(paths) // _DELETE_THREADS)
+        if paths:
+            await asyncio.gather(
+                *(_io(self._delete_many, paths[i : i + share]) for i in range(0, len(paths), share))
+            )
+
     async def receive(
         self,
         key: str,
@@ -377,13 +395,36 @@ class FileSystemObjectStorage(ObjectStorage):
                 raise StorageError("There is no such object.") from None
             raise
         except OSError:  # no hard links here (another device, FAT, a link limit...): copy
-            temp = _TempFile(target, create_parents=True)
-            try:
-                temp.append_file(source)
-                temp.commit()
-            except BaseException:
-                temp.discard()
-                raise
+            cls._write_copy(source, target)
+
+    @classmethod
+    def _copy_many(cls, source: Path, targets: list[Path]) -> None:
+        if cls._stat(source) is None:
+            raise StorageError("There is no such object.")
+        linked = source  # what the next target becomes a link of
+        for target in targets:
+            if target == source:
+                continue
+            try:  # the usual case, a new key in a new directory: two system calls
+                with contextlib.suppress(FileExistsError):
+                    os.mkdir(target.parent)
+                os.link(linked, target)
+            except OSError as error:
+                if error.errno == errno.EMLINK:  # the file has all the links it may have
+                    cls._write_copy(source, target)
+                    linked = target
+                else:  # an existing key (replaced), a missing parent, no hard links...: as `copy`
+                    cls._copy(linked, target)
+
+    @staticmethod
+    def _write_copy(source: Path, target: Path) -> None:
+        temp = _TempFile(target, create_parents=True)
+        try:
+            temp.append_file(source)
+            temp.commit()
+        except BaseException:
+            temp.discard()
+            raise
 
     @staticmethod
     def _link(source: Path, target: Path) -> None:
@@ -405,6 +446,10 @@ class FileSystemObjectStorage(ObjectStorage):
         finally:
             # A rename between two links of one file does nothing and leaves `temp` behind.
             temp.unlink(missing_ok=True)
+
+    def _delete_many(self, paths: list[Path]) -> None:
+        for path in paths:
+            self._delete(path)
 
     def _delete(self, path: Path) -> None:
         try:

@@ -114,6 +114,15 @@ class MemoryObjectStorage(ObjectStorage):
     async def copy(self, source_key: str, target_key: str) -> None:
         self._objects[target_key] = self._object(source_key)  # bytes are immutable: shared
 
+    async def copy_many(self, source_key: str, target_keys: Sequence[str]) -> None:
+        stored = self._object(source_key)
+        for key in target_keys:
+            self._objects[key] = stored
+
+    async def delete_many(self, keys: Sequence[str]) -> None:
+        for key in keys:
+            self._objects.pop(key, None)
+
     async def receive(
         self,
         key: str,

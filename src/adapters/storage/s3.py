@@ -61,6 +61,7 @@ _CONFIG = Config(
 CALL_DEADLINE_SECONDS = 5.0
 # Calls run on threads of their own, so that a slow store cannot starve other blocking work (bcrypt).
 _THREADS = 16
+_DELETE_BATCH = 1000  # the most keys one DeleteObjects request takes
 
 _P = ParamSpec("_P")
 _T = TypeVar("_T")
@@ -335,6 +336,44 @@ class S3ObjectStorage(ObjectStorage):
             Key=self._key(target_key),
             CopySource={"Bucket": self._bucket, "Key": self._key(source_key)},
         )
+
+    async def copy_many(self, source_key: str, target_keys: Sequence[str]) -> None:
+        """Server-side copies, `_THREADS` at a time; after a failure, the copies under way end
+        before it is raised (so that none lands after the caller cleans up)."""
+        pending = iter(target_keys)
+        failures: list[Exception] = []
+
+        async def copier() -> None:
+            for key in pending:  # the copiers share one iterator: each key is copied once
+                if failures:
+                    return
+                try:
+                    await self.copy(source_key, key)
+                except Exception as error:
+                    failures.append(error)
+                    return
+
+        await asyncio.gather(*(copier() for _ in range(min(_THREADS, len(target_keys)))))
+        if failures:
+            raise failures[0]
+
+    async def delete_many(self, keys: Sequence[str]) -> None:
+        """`DeleteObjects`, up to 1,000 keys a request."""
+        for start in range(0, len(keys), _DELETE_BATCH):
+            batch = keys[start : start + _DELETE_BATCH]
+            answer = await self._call_long(
+                "delete_objects",
+                self._client.delete_objects,
+                Bucket=self._bucket,
+                Delete={"Objects": [{"Key": self._key(key)} for key in batch], "Quiet": True},
+            )
+            errors = answer.get("Errors") or []
+            if errors:
+                first = errors[0]
+                raise StorageError(
+                    f"S3 did not delete {len(errors)} object(s): {first.get('Key')}: "
+                    f"{first.get('Code')} {first.get('Message', '')}".strip()
+                )
 
     async def receive(
         self,

@@ -120,6 +120,17 @@ class ObjectStorage(Protocol):
         """Store a copy of an object under another key; cheap where the storage allows."""
         ...
 
+    async def copy_many(self, source_key: str, target_keys: Sequence[str]) -> None:
+        """Store a copy of an object under each of `target_keys` (bulk work such as seeding), far
+        cheaper than one `copy` each where the storage allows. Raises on the first failure; the
+        copies made before it stay (`delete_many` removes them)."""
+        ...
+
+    async def delete_many(self, keys: Sequence[str]) -> None:
+        """Delete objects (a missing one is not an error), far cheaper than one `delete` each
+        where the storage allows."""
+        ...
+
     async def receive(
         self,
         key: str,

@@ -550,6 +550,48 @@ async def test_copy_of_a_missing_object_fails(subject: Subject) -> None:
     assert await subject.storage.stat("videos/copy/source") is None
 
 
+async def test_copy_many_copies_to_every_key(subject: Subject) -> None:
+    data = _random_bytes(20_000, seed=5)
+    await subject.storage.put("seed/sample.mp4", data, content_type="video/mp4")
+    await subject.storage.put(
+        "videos/old/source", b"replaced by the copy", content_type="video/mp4"
+    )
+    keys = [f"videos/{number}/source" for number in range(40)] + ["videos/old/source"]
+
+    await subject.storage.copy_many("seed/sample.mp4", keys)
+    await subject.storage.copy_many("seed/sample.mp4", [])  # nothing to do
+
+    for key in keys:
+        stored = await subject.storage.stat(key)
+        assert stored is not None, key
+        assert stored.size_bytes == len(data)
+    assert await subject.read("videos/7/source", 0, len(data) - 1) == data
+    assert await subject.read("videos/old/source", 0, len(data) - 1) == data
+    await subject.storage.delete("seed/sample.mp4")  # the copies stay
+    assert await subject.storage.read_head("videos/39/source", 4) == data[:4]
+
+
+async def test_copy_many_of_a_missing_object_fails(subject: Subject) -> None:
+    with pytest.raises(StorageError):
+        await subject.storage.copy_many("videos/none/source", ["videos/a/source"])
+    assert await subject.storage.stat("videos/a/source") is None
+
+
+async def test_delete_many_deletes_and_ignores_missing_objects(subject: Subject) -> None:
+    keys = [f"videos/{number}/source" for number in range(30)]
+    for key in keys[:20]:
+        await subject.storage.put(key, b"bytes", content_type="video/mp4")
+    await subject.storage.put("videos/kept/source", b"kept", content_type="video/mp4")
+
+    await subject.storage.delete_many(keys)  # ten of them never existed
+    await subject.storage.delete_many(keys)  # again: nothing left to do
+    await subject.storage.delete_many([])
+
+    for key in keys:
+        assert await subject.storage.stat(key) is None, key
+    assert await subject.storage.read_head("videos/kept/source", 10) == b"kept"
+
+
 # Uploads through this API (memory and local files) -------------------------------------------
 
 
@@ -785,6 +827,60 @@ async def test_files_copy_falls_back_to_a_file_copy(
     ]
 
 
+async def test_files_copy_many_makes_hard_links(files: FileSystemObjectStorage) -> None:
+    await files.put("seed/sample.mp4", b"sample bytes", content_type="video/mp4")
+
+    await files.copy_many("seed/sample.mp4", ["videos/1/source", "videos/2/source", "top"])
+
+    source = files.root / "seed" / "sample.mp4"
+    assert source.stat().st_nlink == 4
+    assert (files.root / "videos" / "2" / "source").stat().st_ino == source.stat().st_ino
+    await files.delete_many(["videos/1/source", "videos/2/source", "top"])
+    assert [path.relative_to(files.root).as_posix() for path in _files_under(files.root)] == [
+        "seed/sample.mp4"
+    ]
+    assert not (files.root / "videos").exists()  # empty directories are pruned
+
+
+async def test_files_copy_many_goes_on_past_the_link_limit(
+    files: FileSystemObjectStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file has a limited number of hard links (65,000 on ext4): past it, a fresh copy becomes
+    the file the next keys link to."""
+    real_link = os.link
+
+    def limited(source: str | Path, target: str | Path, **kwargs: object) -> None:
+        if os.stat(source).st_nlink >= 3:
+            raise OSError(errno.EMLINK, "Too many links")
+        real_link(source, target)
+
+    await files.put("seed/sample.mp4", b"sample bytes", content_type="video/mp4")
+    monkeypatch.setattr(os, "link", limited)
+    keys = [f"videos/{number}/source" for number in range(7)]
+
+    await files.copy_many("seed/sample.mp4", keys)
+
+    inodes = [(files.root / key).stat().st_ino for key in keys]
+    assert all((files.root / key).read_bytes() == b"sample bytes" for key in keys)
+    # Two links of the sample, then a copy and two links of it, then a copy and one link of it.
+    assert inodes[:2] == [inodes[0]] * 2
+    assert inodes[2:5] == [inodes[2]] * 3
+    assert inodes[5:] == [inodes[5]] * 2
+    assert len(set(inodes)) == 3
+    assert max((files.root / key).stat().st_nlink for key in keys) <= 3
+
+
+async def test_files_copy_many_refuses_keys_outside_the_root(
+    files: FileSystemObjectStorage, tmp_path: Path
+) -> None:
+    await files.put("ok/source", b"data", content_type="video/mp4")
+    with pytest.raises(StorageError):
+        await files.copy_many("ok/source", ["fine/key", "../escape"])
+    with pytest.raises(StorageError):
+        await files.delete_many(["ok/source", "/etc/passwd"])
+    assert _files_under(tmp_path) == [files.root / "ok" / "source"]  # all checked first
+
+
 @pytest.mark.parametrize("key", ["../escape.mp4", "/etc/passwd", "a//b", "", ".multipart/x"])
 async def test_files_put_and_copy_refuse_keys_outside_the_root(
     files: FileSystemObjectStorage, tmp_path: Path, key: str
@@ -836,6 +932,35 @@ async def test_s3_a_retried_completion_of_an_assembled_upload_succeeds(
             stubber.add_client_error("head_object", service_error_code="404", http_status_code=404)
             with pytest.raises(UploadRejected):
                 await storage.complete_upload("videos/none/original.mp4", "upload-2", [part])
+            stubber.assert_no_pending_responses()
+    finally:
+        await storage.close()
+
+
+async def test_s3_delete_many_batches_and_reports_what_it_could_not_delete(
+    aws_environment: None,
+) -> None:
+    storage = S3ObjectStorage("bucket", "media", region_name=REGION)
+    keys = [f"videos/{number}/source" for number in range(1001)]
+    try:
+        with Stubber(storage._client) as stubber:
+            stubber.add_response(
+                "delete_objects",
+                {},
+                {
+                    "Bucket": "bucket",
+                    "Delete": {
+                        "Objects": [{"Key": f"media/{key}"} for key in keys[:1000]],
+                        "Quiet": True,
+                    },
+                },
+            )
+            stubber.add_response(
+                "delete_objects",
+                {"Errors": [{"Key": "media/videos/1000/source", "Code": "AccessDenied"}]},
+            )
+            with pytest.raises(StorageError, match="AccessDenied"):
+                await storage.delete_many(keys)  # 1,000 keys a request at most
             stubber.assert_no_pending_responses()
     finally:
         await storage.close()
