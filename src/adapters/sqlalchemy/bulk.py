@@ -1,15 +1,16 @@
-"""Bulk loading of rows, far faster than one INSERT per row (seeding, imports).
+"""Bulk writing of rows, far faster than one INSERT per row (the bulk loader, seeding).
 
-PostgreSQL: binary `COPY ... FROM STDIN` through the connection's psycopg driver connection, and on
-request the table's indexes and foreign keys are dropped for the load and rebuilt after it, in the
-same transaction. SQLite: `INSERT` executemany in batches. Either way the rows go in within one
-transaction: all of them or none.
+PostgreSQL: binary `COPY ... FROM STDIN` in batches through the connection's psycopg driver
+connection; on request a table's indexes and foreign keys are set aside (dropped) for a load and
+rebuilt after it, in the same transaction. SQLite: `INSERT` executemany in batches. Either way the
+rows go in within the connection's transaction: all of them or none.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
 
@@ -20,7 +21,13 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import StatementError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from adapters.sqlalchemy.types import UtcDateTime
+
+BATCH_ROWS = 20_000  # rows per COPY statement (PostgreSQL)
 SQLITE_BATCH_ROWS = 5000
+# PostgreSQL's memory per index build while rebuilding what a load set aside (its default, 64 MB,
+# makes a build of millions of rows spill to disk).
+INDEX_BUILD_MEMORY = "256MB"
 
 _Processor = Callable[[Any], Any]
 
@@ -57,85 +64,164 @@ async def insert_rows(
     datetime is refused). `rows` may be a generator: it is consumed as the rows are sent.
     Constraints hold as usual: a violation fails the whole statement.
 
-    PostgreSQL only: the rest of the transaction runs without a statement timeout (a load is one
-    long statement by nature). With `rebuild_indexes`, the table's indexes, its foreign keys and
-    the primary and unique keys no other table's foreign key depends on are dropped before the load
-    and re-created from their catalog definitions after it (checking every row), which is several
-    times faster for a large load; the table is locked exclusively until the transaction ends.
+    PostgreSQL only: the rest of the transaction runs without a statement timeout (a load is long
+    by nature). With `rebuild_indexes`, the table's indexes, its foreign keys and the primary and
+    unique keys no other table's foreign key depends on are dropped before the load and re-created
+    from their catalog definitions after it (checking every row), which is several times faster
+    for a large load; the table is locked exclusively until the transaction ends.
 
     Raises:
         ValueError: a column is not in the table, or a row has the wrong number of values.
     """
+    writer = RowWriter(connection)
+    if rebuild_indexes:
+        await writer.set_aside(table)
+    count = await writer.write(table, columns, rows)
+    await writer.restore()
+    return count
+
+
+class RowWriter:
+    """Writes rows into tables on one connection, within its transaction (see `insert_rows`)."""
+
+    def __init__(self, connection: AsyncConnection) -> None:
+        self._connection = connection
+        self._postgres = connection.dialect.name == "postgresql"
+        self._cursor: AsyncCursor[Any] | None = None
+        self._copies: dict[tuple[str, tuple[str, ...]], _CopyInto] = {}
+        self._aside = _SetAside()
+
+    async def write(
+        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+    ) -> int:
+        """Write every row of `rows`, a batch at a time; returns how many went in."""
+        _checked(table, columns)
+        size = BATCH_ROWS if self._postgres else SQLITE_BATCH_ROWS
+        iterator = iter(rows)
+        count = 0
+        while batch := list(islice(iterator, size)):
+            await self.write_batch(table, columns, batch, first=count)
+            count += len(batch)
+        return count
+
+    async def write_batch(
+        self,
+        table: Table,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        first: int = 0,
+    ) -> None:
+        """Write `rows` in one statement (`first`: the number of the first row, for errors)."""
+        if not rows:
+            return
+        if self._postgres:
+            copy = await self._copy_into(table, columns)
+            await copy.write(await self._driver_cursor(), rows, first)
+        else:
+            await _insert_batch(self._connection, table, _checked(table, columns), rows, first)
+
+    async def set_aside(self, table: Table) -> None:
+        """PostgreSQL: drop what slows a load into `table` (its indexes, its foreign keys, and its
+        primary and unique keys that no other table's foreign key needs), for `restore` to
+        rebuild. SQLite: nothing (its loads are small)."""
+        if self._postgres:
+            await _drop_indexes(await self._driver_cursor(), table, self._aside)
+
+    async def restore(self) -> None:
+        """Rebuild what `set_aside` dropped, from its catalog definitions: keys, then indexes, then
+        foreign keys (checking every row)."""
+        statements = self._aside.statements()
+        self._aside = _SetAside()
+        if statements:
+            cursor = await self._driver_cursor()
+            await cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
+            for statement in statements:
+                await cursor.execute(statement)
+
+    async def analyze(self, tables: Sequence[Table]) -> None:
+        """PostgreSQL: fresh planner statistics of `tables` (counting the rows of this
+        transaction), so that the first queries after a load get good plans."""
+        if self._postgres and tables:
+            names = sql.SQL(", ").join(_qualified(table) for table in tables)
+            await (await self._driver_cursor()).execute(sql.SQL("ANALYZE {}").format(names))
+
+    async def _driver_cursor(self) -> AsyncCursor[Any]:
+        if self._cursor is None:
+            raw = await self._connection.get_raw_connection()
+            driver: PsycopgConnection[Any] = raw.driver_connection  # type: ignore[assignment]
+            self._cursor = driver.cursor()
+            await self._cursor.execute("SET LOCAL statement_timeout = 0")
+        return self._cursor
+
+    async def _copy_into(self, table: Table, columns: Sequence[str]) -> _CopyInto:
+        key = (table.name, tuple(columns))
+        copy = self._copies.get(key)
+        if copy is None:
+            checked = _checked(table, columns)
+            type_oids = await _type_oids(await self._driver_cursor(), table)
+            copy = _CopyInto(
+                statement=sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
+                    _qualified(table), sql.SQL(", ").join(map(sql.Identifier, checked))
+                ),
+                types=[type_oids[name] for name in checked],
+                processors=_processors(table, checked, self._connection.dialect),
+            )
+            self._copies[key] = copy
+        return copy
+
+
+@dataclass(frozen=True, slots=True)
+class _CopyInto:
+    statement: sql.Composed
+    types: list[int]
+    processors: list[tuple[int, _Processor]]
+
+    async def write(
+        self, cursor: AsyncCursor[Any], rows: Sequence[Sequence[Any]], first: int
+    ) -> None:
+        width = len(self.types)
+        processors = self.processors
+        async with cursor.copy(self.statement) as copy:
+            copy.set_types(self.types)
+            for number, row in enumerate(rows, first):
+                if len(row) != width:
+                    raise ValueError(f"row {number} has {len(row)} values, expected {width}")
+                if processors:
+                    values = list(row)
+                    for index, process in processors:
+                        values[index] = process(values[index])
+                    await copy.write_row(values)
+                else:
+                    await copy.write_row(row)
+
+
+def _checked(table: Table, columns: Sequence[str]) -> tuple[str, ...]:
     unknown = [name for name in columns if name not in table.c]
     if unknown or not columns:
         raise ValueError(f"unknown or missing columns for {table.name}: {unknown or columns}")
-    if connection.dialect.name == "postgresql":
-        raw = await connection.get_raw_connection()
-        driver: PsycopgConnection[Any] = raw.driver_connection  # type: ignore[assignment]
-        async with driver.cursor() as cursor:
-            await cursor.execute("SET LOCAL statement_timeout = 0")
-            rebuild = await _drop_indexes(cursor, table) if rebuild_indexes else []
-            count = await _copy(cursor, table, columns, rows, connection.dialect)
-            for statement in rebuild:
-                await cursor.execute(statement)
-        return count
-    return await _insert_batches(connection, table, columns, rows)
+    return tuple(columns)
 
 
-async def _copy(
-    cursor: AsyncCursor[Any],
-    table: Table,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    dialect: Dialect,
-) -> int:
-    type_oids = await _type_oids(cursor, table)
-    processors = _processors(table, columns, dialect)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT BINARY)").format(
-        _qualified(table), sql.SQL(", ").join(map(sql.Identifier, columns))
-    )
-    width = len(columns)
-    count = 0
-    async with cursor.copy(statement) as copy:
-        copy.set_types([type_oids[name] for name in columns])
-        for row in rows:
-            if len(row) != width:
-                raise ValueError(f"row {count} has {len(row)} values, expected {width}")
-            if processors:
-                values = list(row)
-                for index, process in processors:
-                    values[index] = process(values[index])
-                await copy.write_row(values)
-            else:
-                await copy.write_row(row)
-            count += 1
-    return count
-
-
-async def _insert_batches(
+async def _insert_batch(
     connection: AsyncConnection,
     table: Table,
     columns: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-) -> int:
-    statement = insert(table)
+    rows: Sequence[Sequence[Any]],
+    first: int,
+) -> None:
     width = len(columns)
-    count = 0
-    iterator = iter(rows)
-    while batch := list(islice(iterator, SQLITE_BATCH_ROWS)):
-        parameters = []
-        for row in batch:
-            if len(row) != width:
-                raise ValueError(f"row {count} has {len(row)} values, expected {width}")
-            parameters.append(dict(zip(columns, row, strict=True)))
-            count += 1
-        try:
-            await connection.execute(statement, parameters)
-        except StatementError as error:  # a value its column type refused, as on PostgreSQL
-            if isinstance(error.orig, ValueError):
-                raise error.orig from error
-            raise
-    return count
+    parameters = []
+    for number, row in enumerate(rows, first):
+        if len(row) != width:
+            raise ValueError(f"row {number} has {len(row)} values, expected {width}")
+        parameters.append(dict(zip(columns, row, strict=True)))
+    try:
+        await connection.execute(insert(table), parameters)
+    except StatementError as error:  # a value its column type refused, as on PostgreSQL
+        if isinstance(error.orig, ValueError):
+            raise error.orig from error
+        raise
 
 
 def _processors(
@@ -144,10 +230,24 @@ def _processors(
     """The bind processors of the columns that have one (e.g. `UtcDateTime`'s UTC check)."""
     found: list[tuple[int, _Processor]] = []
     for index, name in enumerate(columns):
-        process = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        column_type = table.c[name].type
+        process: _Processor | None = column_type.dialect_impl(dialect).bind_processor(dialect)
         if process is not None:
+            if isinstance(column_type, UtcDateTime):
+                process = _utc_fast_path(process)
             found.append((index, process))
     return found
+
+
+def _utc_fast_path(process: _Processor) -> _Processor:
+    """`UtcDateTime`'s processor, skipped for a value already in UTC (what it would give back)."""
+
+    def fast(value: Any) -> Any:
+        if value.__class__ is datetime and value.tzinfo is UTC:
+            return value
+        return process(value)
+
+    return fast
 
 
 def _qualified(table: Table) -> sql.Identifier:
@@ -181,8 +281,20 @@ class _Constraint:
     referenced_elsewhere: bool
 
 
-async def _drop_indexes(cursor: AsyncCursor[Any], table: Table) -> list[sql.Composed | sql.SQL]:
-    """Drop what slows a load into `table`; returns the statements that re-create it, in order."""
+@dataclass(slots=True)
+class _SetAside:
+    """What loads dropped, as the statements that re-create it."""
+
+    keys: list[sql.Composed] = field(default_factory=list)
+    indexes: list[sql.SQL] = field(default_factory=list)
+    foreign_keys: list[sql.Composed] = field(default_factory=list)
+
+    def statements(self) -> list[sql.Composed | sql.SQL]:
+        return [*self.keys, *self.indexes, *self.foreign_keys]
+
+
+async def _drop_indexes(cursor: AsyncCursor[Any], table: Table, aside: _SetAside) -> None:
+    """Drop what slows a load into `table`, adding the statements that re-create it to `aside`."""
     oid = await _relation_oid(cursor, table)
     await cursor.execute(
         "SELECT c.conname, c.contype, pg_get_constraintdef(c.oid),"
@@ -221,8 +333,6 @@ async def _drop_indexes(cursor: AsyncCursor[Any], table: Table) -> list[sql.Comp
             _qualified(table), sql.Identifier(constraint.name), sql.SQL(constraint.definition)
         )
 
-    return [
-        *(add(constraint) for constraint in keys),
-        *(sql.SQL(definition) for _, definition in indexes),
-        *(add(constraint) for constraint in foreign),
-    ]
+    aside.keys.extend(add(constraint) for constraint in keys)
+    aside.indexes.extend(sql.SQL(definition) for _, definition in indexes)
+    aside.foreign_keys.extend(add(constraint) for constraint in foreign)
