@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from application.ports.bulk_loader import (
     BulkLoad,
     BulkLoader,
@@ -27,9 +27,9 @@ SCHEMA = "memory"  # the in-memory storage has no revisions: it is always curren
 
 
 class MemoryBulkLoader(BulkLoader):
-    """Loads into a `MemoryStore`, holding its lock for the whole load."""
+    """Loads into a `MemoryDatabase`, holding its lock for the whole load."""
 
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryDatabase) -> None:
         self._store = store
 
     async def schema(self) -> SchemaState:
@@ -54,7 +54,7 @@ class MemoryBulkLoader(BulkLoader):
 
 
 class _MemoryBulkLoad(BulkLoad):
-    def __init__(self, store: MemoryStore) -> None:
+    def __init__(self, store: MemoryDatabase) -> None:
         self._state = store.state
         self.committed = False
         self._usernames = {user.username for user in self._state.users.values()}

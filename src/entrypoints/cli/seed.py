@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import signal
 import sys
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from entrypoints.cli._common import load_settings, non_negative, non_negative_float, positive
+from entrypoints.config import Settings
+
+if TYPE_CHECKING:
+    from entrypoints.seed import SeedOptions
 
 
 def add_parser(
@@ -17,7 +26,8 @@ def add_parser(
         help="fill an empty database and the storage with realistic demo data",
         description="Realistic demo data: users (one demo password), videos with playable bytes, "
         "follows, likes, comments and replies, views. Counts are totals. On SQLite the database "
-        "is migrated first; PostgreSQL needs `clipstream migrate` first.",
+        "is migrated first; PostgreSQL needs `clipstream migrate` first. Ctrl-C (or SIGTERM) "
+        "stops it: nothing is kept, and the video files it wrote are removed.",
     )
     seed.add_argument("--users", type=positive, default=200, help="users (default 200)")
     seed.add_argument(
@@ -40,24 +50,68 @@ def add_parser(
         action="store_true",
         help="add to a database that already has users (usernames get a random run tag)",
     )
+    seed.add_argument(
+        "--remove-objects",
+        metavar="LISTING",
+        type=Path,
+        help="only delete the storage objects listed in LISTING (one key a line): what a stopped "
+        "run could not remove itself, as it said",
+    )
     return seed
 
 
 def run(args: argparse.Namespace) -> None:
     settings = load_settings()
-    from entrypoints.seed import SeedError, SeedOptions, run_seed
+    from entrypoints.seed import SeedError, SeedInterrupted, SeedOptions, remove_objects
 
-    options = SeedOptions(
-        users=args.users,
-        videos_per_user=args.videos_per_user,
-        likes=args.likes,
-        comments=args.comments,
-        follows=args.follows,
-        seed=args.seed,
-        password=args.password,
-        append=args.append,
-    )
     try:
-        asyncio.run(run_seed(settings, options))
-    except SeedError as error:
+        if args.remove_objects is not None:
+            asyncio.run(remove_objects(settings, args.remove_objects, out=_say))
+            return
+        options = SeedOptions(
+            users=args.users,
+            videos_per_user=args.videos_per_user,
+            likes=args.likes,
+            comments=args.comments,
+            follows=args.follows,
+            seed=args.seed,
+            password=args.password,
+            append=args.append,
+        )
+        asyncio.run(_seed(settings, options))
+    except SeedInterrupted as stopped:
+        print(f"clipstream seed: {stopped}", file=sys.stderr, flush=True)
+        sys.exit(128 + signal.Signals[stopped.signal_name].value)
+    except (SeedError, OSError) as error:
         sys.exit(f"clipstream seed: {error}")
+
+
+async def _seed(settings: Settings, options: SeedOptions) -> None:
+    from rich.console import Console
+
+    from entrypoints.seed import run_seed
+    from entrypoints.seed.interrupts import StopSignals
+    from entrypoints.seed.progress import PlainReporter, Reporter, RichReporter
+
+    task = asyncio.current_task()
+    assert task is not None
+    console = Console()
+    with ExitStack() as stack:
+        stop = stack.enter_context(StopSignals(task))
+        reporter: Reporter
+        out: Callable[[str], None]
+        if console.is_terminal:  # bars; plain lines when piped or logged
+            reporter = stack.enter_context(RichReporter(console))
+            out = reporter.line
+        else:
+            reporter = PlainReporter(_say)
+            out = _say
+        await run_seed(settings, options, out=out, reporter=reporter, interrupts=stop)
+        if stop.received is not None:
+            out(
+                f"({stop.received} arrived while the data was being committed: the seed is complete)"
+            )
+
+
+def _say(line: str) -> None:
+    print(line, flush=True)

@@ -19,12 +19,12 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.bulk_loader import MemoryBulkLoader
-from adapters.memory.store import MemoryStore
+from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
+from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.bulk_loader import SqlBulkLoader
 from adapters.sqlalchemy.engine import create_engine
-from adapters.sqlalchemy.reads import create_reader
 from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
@@ -50,7 +50,7 @@ class Adapters:
 @pytest.fixture
 async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
     if storage_url is None:
-        store = MemoryStore()
+        store = MemoryDatabase()
         yield Adapters(
             MemoryBulkLoader(store), lambda: MemoryUnitOfWork(store), MemoryVideoQueries(store)
         )
@@ -60,7 +60,7 @@ async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
         names = ", ".join(table.name for table in metadata.sorted_tables)
         async with engine.begin() as connection:
             await connection.execute(text(f"TRUNCATE {names}"))
-    reader = create_reader(storage_url, engine)
+    reader = create_select_runner(storage_url, engine)
     try:
         yield Adapters(
             SqlBulkLoader(engine, storage_url),

@@ -7,10 +7,9 @@ store them, and the indexes it drops for a load come back exactly as they were.
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from uuid import RFC_4122, UUID
@@ -35,12 +34,16 @@ from domain.words import caption_words
 from entrypoints.composition import build_container
 from entrypoints.config import Settings
 from entrypoints.http.app import create_app
-from entrypoints.seed import SeedError, SeedOptions, SeedReport, generate, run_seed, uuid7_at
+from entrypoints.seed import SeedError, SeedOptions, SeedReport, run_seed, sample_clip
+from entrypoints.seed import generate as rows
+from entrypoints.seed.plan import Planner
+from entrypoints.seed.sampling import uuid7_at
+from entrypoints.seed.vocabulary import vocabulary
 from tests.integration.conftest import PostgresDatabases
 from tests.integration.servers import free_port
 
 SECRET = b"seed-test-secret-0123456789-0123456789"
-SAMPLE = resources.files("entrypoints.seed_assets").joinpath("sample.mp4").read_bytes()
+SAMPLE = sample_clip()
 SMALL = SeedOptions(users=30, videos_per_user=3, likes=400, comments=120, follows=150, seed=7)
 MEDIUM = SeedOptions(
     users=300, videos_per_user=5, likes=20_000, comments=3_000, follows=2_000, seed=11
@@ -215,6 +218,11 @@ async def _assert_bytes_stored(settings: Settings, engine: AsyncEngine) -> None:
     assert not (Path(settings.storage_url) / "seed").exists()  # the original is gone
 
 
+def _stored_files(settings: Settings) -> list[Path]:
+    """Every file in a local storage (hidden ones included)."""
+    return sorted(path for path in Path(settings.storage_url).rglob("*") if path.is_file())
+
+
 async def _assert_seeded(
     settings: Settings, options: SeedOptions, engines: list[AsyncEngine]
 ) -> SeedReport:
@@ -228,6 +236,9 @@ async def _assert_seeded(
     await _assert_captions_indexed(engine)
     await _assert_ids_follow_creation(engine)
     await _assert_bytes_stored(settings, engine)
+    # What a real upload cannot tell yet (no media processing), a seeded video does not invent.
+    invented = "SELECT count(*) FROM videos WHERE duration_seconds IS NOT NULL OR width IS NOT NULL"
+    assert await _scalar(engine, f"{invented} OR height IS NOT NULL") == 0
     visibilities = dict(
         await _rows(engine, "SELECT visibility, count(*) FROM videos GROUP BY visibility")
     )
@@ -316,17 +327,15 @@ async def test_seed_caps_what_the_users_cannot_do(
 async def test_a_storage_failure_leaves_the_database_empty(
     sqlite_settings: Settings, engine_of: list[AsyncEngine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copies = 0
-    real_copy = FileSystemObjectStorage.copy
+    real_copy_many = FileSystemObjectStorage.copy_many
 
-    async def failing_copy(self: FileSystemObjectStorage, source: str, target: str) -> None:
-        nonlocal copies
-        copies += 1
-        if copies == 50:
-            raise StorageError("disk full")
-        await real_copy(self, source, target)
+    async def failing_copy_many(
+        self: FileSystemObjectStorage, source: str, targets: Sequence[str]
+    ) -> None:
+        await real_copy_many(self, source, targets[:50])
+        raise StorageError("disk full")
 
-    monkeypatch.setattr(FileSystemObjectStorage, "copy", failing_copy)
+    monkeypatch.setattr(FileSystemObjectStorage, "copy_many", failing_copy_many)
 
     with pytest.raises(SeedError, match="storage failed: disk full"):
         await _seed(sqlite_settings, SMALL)
@@ -335,6 +344,7 @@ async def test_a_storage_failure_leaves_the_database_empty(
     engine_of.append(engine)
     assert await _scalar(engine, "SELECT count(*) FROM users") == 0
     assert await _scalar(engine, "SELECT count(*) FROM videos") == 0
+    assert _stored_files(sqlite_settings) == []  # the 50 copies made were removed
 
 
 async def test_an_unreachable_storage_fails_before_any_work(
@@ -386,6 +396,8 @@ async def test_a_seeded_user_logs_in_and_plays_a_video(sqlite_settings: Settings
         assert feed.json()["items"]  # the demo user follows people who post
         video = feed.json()["items"][0]
         assert video["status"] == "ready"
+        # Like a real upload's until media processing exists: nothing invented.
+        assert (video["durationSeconds"], video["width"], video["height"]) == (None, None, None)
         stream = await client.get(f"/api/v1/videos/{video['id']}/stream")
         assert stream.status_code == 200
         assert stream.content == SAMPLE
@@ -393,21 +405,28 @@ async def test_a_seeded_user_logs_in_and_plays_a_video(sqlite_settings: Settings
 
 def test_generation_is_deterministic() -> None:
     now = datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    words = vocabulary()
 
     def run(seed: int) -> tuple[Any, ...]:
-        data = generate(replace(SMALL, seed=seed), now=now, password_hash="x", size_bytes=1)
+        plan = Planner(replace(SMALL, seed=seed), words, now=now, run_tag=None).make()
         return (
-            [(u.id, u.username, u.display_name, u.bio, u.created_us) for u in data.users],
-            [(v.id, v.caption, v.visibility, v.likes, v.views) for v in data.videos],
-            data.follows,
-            [(c.id, c.body, c.parent) for c in data.comments],
-            list(data.like_rows()),
+            [
+                (u.id, u.username, u.display_name, u.bio, u.created_at)
+                for u in rows.users(plan, words, password_hash="x")
+            ],
+            [
+                (v.id, v.caption, v.visibility, v.like_count, v.view_count)
+                for v in rows.videos(plan, words, size_bytes=1)
+            ],
+            list(rows.follows(plan)),
+            [(c.id, c.body, c.parent_id) for c in rows.comments(plan, words)],
+            list(rows.video_likes(plan)),
         )
 
     assert run(7) == run(7)
     assert run(7) != run(8)
-    data = generate(SMALL, now=now, password_hash="x", size_bytes=1)
-    created = [datetime.fromtimestamp(u.created_us / 1e6, UTC) for u in data.users]
+    plan = Planner(SMALL, words, now=now, run_tag=None).make()
+    created = [u.created_at for u in rows.users(plan, words, password_hash="x")]
     assert now - timedelta(days=60) <= min(created) <= max(created) < now
 
 

@@ -1,0 +1,142 @@
+"""The seeded videos' bytes: the sample clip at every video's own storage key, stored in the
+background while the rows load, and removed again if the run does not complete."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+import tempfile
+from collections.abc import Awaitable, Sequence
+from pathlib import Path
+from typing import Protocol
+from uuid import UUID
+
+from application.ports.object_storage import ObjectStorage
+from application.videos.storage_keys import source_key
+from entrypoints.seed.generate import CONTENT_TYPE
+from entrypoints.seed.progress import Reporter
+
+BATCH = 1000  # keys per `copy_many` / `delete_many` call
+
+
+async def check_storage(storage: ObjectStorage, sample: bytes) -> None:
+    """Fail early, before any work, when the storage does not take objects."""
+    key = f"seed/check-{secrets.token_hex(4)}.mp4"
+    try:
+        await storage.put(key, sample, content_type=CONTENT_TYPE)
+    finally:
+        await storage.delete(key)
+
+
+class StorageBatches(Protocol):
+    """Where the batches go: the storage itself, or a child process working on it."""
+
+    async def copy_many(self, source_key: str, target_keys: Sequence[str]) -> None: ...
+
+    async def delete_many(self, keys: Sequence[str]) -> None: ...
+
+
+class VideoFiles:
+    """Puts the sample once, then copies it to the key of each video in `video_ids`, a batch at a
+    time (a local storage makes hard links, S3 server-side copies), in a task of its own; the
+    batches go to `batches` (default: the storage itself).
+
+    It knows what it wrote: `remove` deletes exactly that, waiting first for a batch under way.
+    """
+
+    def __init__(
+        self,
+        storage: ObjectStorage,
+        sample: bytes,
+        video_ids: Sequence[UUID],
+        reporter: Reporter,
+        *,
+        batches: StorageBatches | None = None,
+    ) -> None:
+        self._storage = storage
+        self._batches: StorageBatches = batches or storage
+        self._sample = sample
+        self._ids = video_ids
+        self._reporter = reporter
+        self._original = f"seed/sample-{secrets.token_hex(4)}.mp4"
+        self._original_stored = False
+        self._reached = 0  # the videos before this index may have their bytes
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._write(), name="clipstream-seed-files")
+
+    async def finished(self) -> None:
+        """Wait until every video has its bytes (raises what the storage raised)."""
+        assert self._task is not None
+        await self._task
+
+    def keys_written(self) -> list[str]:
+        """The keys this run may have written so far."""
+        keys = [source_key(video_id) for video_id in self._ids[: self._reached]]
+        return [*keys, self._original] if self._original_stored else keys
+
+    async def remove(self) -> None:
+        """Stop, then delete every object this run wrote (the batch under way ends first).
+
+        If this is cancelled or the storage fails, `keys_written` still lists what is left.
+        """
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+        if self._task is not None:
+            with contextlib.suppress(BaseException):
+                await self._task
+        keys = self.keys_written()
+        if not keys:
+            return
+        with self._reporter.phase("removing files", len(keys)) as phase:
+            while self._reached:
+                start = max(0, self._reached - BATCH)
+                batch = [source_key(video_id) for video_id in self._ids[start : self._reached]]
+                await self._batches.delete_many(batch)
+                self._reached = start
+                phase.advance(len(batch))
+            if self._original_stored:
+                await self._storage.delete(self._original)
+                self._original_stored = False
+                phase.advance()
+
+    async def _write(self) -> None:
+        with self._reporter.phase("video files", len(self._ids)) as phase:
+            self._original_stored = True  # set first: a cancelled put may still land
+            await self._shielded(
+                self._storage.put(self._original, self._sample, content_type=CONTENT_TYPE)
+            )
+            for start in range(0, len(self._ids), BATCH):
+                batch = [source_key(video_id) for video_id in self._ids[start : start + BATCH]]
+                self._reached = start + len(batch)
+                await self._shielded(self._batches.copy_many(self._original, batch))
+                phase.advance(len(batch))
+            await self._storage.delete(self._original)
+            self._original_stored = False
+
+    @staticmethod
+    async def _shielded(work: Awaitable[None]) -> None:
+        """Await `work`; when cancelled meanwhile, let it end first (a storage call runs in a
+        thread that cancelling does not stop), then go on with the cancellation."""
+        future = asyncio.ensure_future(work)
+        try:
+            await asyncio.shield(future)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await future
+            raise
+
+
+def write_leftovers(keys: Sequence[str]) -> Path:
+    """Write `keys` (one a line) to a new file in the temporary directory; returns its path."""
+    handle, name = tempfile.mkstemp(prefix="clipstream-seed-leftovers-", suffix=".txt")
+    with open(handle, "w", encoding="utf-8") as file:
+        file.writelines(f"{key}\n" for key in keys)
+    return Path(name)
+
+
+def read_key_list(path: Path) -> list[str]:
+    """The keys listed in a file written by `write_leftovers` (blank lines ignored)."""
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
