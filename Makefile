@@ -56,8 +56,9 @@ unit: $(DEV) ## The unit tests only (fast, no services)
 integration: $(DEV) $(CHROMIUM) ## The integration tests only (PostgreSQL, Redis, chromium)
 	$(BIN)/pytest tests/integration
 
+# `make bench SCALE=x10` for ten times the data; BENCH_ARGS passes any other option of bench/run.py.
 bench: $(DEV) ## The benchmark (bench/README.md): seed PostgreSQL, serve, load with wrk
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py $(if $(SCALE),--scale $(SCALE)) $(BENCH_ARGS)
 
 clean: ## Remove .venv and the tools' caches
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -48,6 +48,9 @@ class Scale:
 SCALES = {
     "default": Scale(users=10_000, videos_per_user=10, likes=1_000_000, comments=200_000,
                      follows=100_000),
+    # Ten times the default: 1,000,000 videos and 10,000,000 likes (the seed takes minutes).
+    "x10": Scale(users=100_000, videos_per_user=10, likes=10_000_000, comments=2_000_000,
+                 follows=1_000_000),
     "small": Scale(users=1_000, videos_per_user=5, likes=50_000, comments=10_000, follows=10_000),
 }  # fmt: skip
 

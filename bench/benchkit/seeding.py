@@ -58,9 +58,8 @@ def ensure_seeded(target: Target, scale: Scale, *, reseed: bool) -> SeedOutcome:
     _prepare_storage(target.storage_dir)
     clipstream(target, "migrate", capture=True)
     started = time.perf_counter()
-    output = clipstream(target, "seed", *scale.seed_args(), capture=True)
+    clipstream(target, "seed", *scale.seed_args())  # its progress shows as it goes
     seconds = time.perf_counter() - started
-    print("\n".join("  " + line for line in output.strip().splitlines()[-6:]), flush=True)
     counts = _counts(target)
     _write_marker(target, scale, counts, seconds)
     return SeedOutcome(False, reason, seconds, seconds, counts)
