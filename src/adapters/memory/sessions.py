@@ -47,3 +47,25 @@ class MemorySessionRepository(SessionRepository):
             return False
         self._state.refresh_tokens[token_hash] = dataclasses.replace(token, spent_at=now)
         return True
+
+    async def forget_ended(self, before: datetime, limit: int) -> int:
+        sessions = self._state.sessions
+        ended = [
+            session.id
+            for session in sessions.values()
+            if session.expires_at < before
+            or (session.revoked_at is not None and session.revoked_at < before)
+        ][:limit]
+        for session_id in ended:
+            del sessions[session_id]
+        tokens = self._state.refresh_tokens
+        gone = [
+            token.token_hash
+            for token in tokens.values()
+            if token.session_id not in sessions or token.expires_at < before
+        ]
+        orphans = [key for key in gone if tokens[key].session_id not in sessions]
+        expired = [key for key in gone if tokens[key].session_id in sessions][:limit]
+        for token_hash in (*orphans, *expired):
+            del tokens[token_hash]
+        return len(ended) + len(expired)  # a session's own tokens go with it, uncounted

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Row, insert, select, update
+from sqlalchemy import CursorResult, Row, delete, insert, select, union, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import refresh_tokens, sessions
@@ -82,6 +82,35 @@ class SqlSessionRepository(SessionRepository):
             .values(spent_at=now)
         )
         return result.rowcount == 1
+
+    async def forget_ended(self, before: datetime, limit: int) -> int:
+        # Each through its index (expires_at; revoked_at where set): a bounded batch, however
+        # large the tables. A session's tokens go with it (ON DELETE CASCADE).
+        expired_sessions = (
+            select(sessions.c.id).where(sessions.c.expires_at < before).limit(limit).subquery()
+        )
+        revoked = (
+            select(sessions.c.id)
+            .where(sessions.c.revoked_at.is_not(None), sessions.c.revoked_at < before)
+            .limit(limit)
+            .subquery()
+        )
+        ended = union(select(expired_sessions.c.id), select(revoked.c.id)).subquery()
+        gone: CursorResult[Any] = await self._connection.execute(
+            delete(sessions).where(
+                sessions.c.id.in_(select(ended.c.id).limit(limit).scalar_subquery())
+            )
+        )
+        expired = (
+            select(refresh_tokens.c.token_hash)
+            .where(refresh_tokens.c.expires_at < before)
+            .limit(limit)
+            .scalar_subquery()
+        )
+        tokens: CursorResult[Any] = await self._connection.execute(
+            delete(refresh_tokens).where(refresh_tokens.c.token_hash.in_(expired))
+        )
+        return gone.rowcount + tokens.rowcount
 
 
 def session_from_row(row: Row[Any]) -> Session:

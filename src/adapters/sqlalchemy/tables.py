@@ -41,6 +41,9 @@ def _counter(name: str) -> Column[int]:
     return Column(name, BigInteger, nullable=False, server_default=text("0"))
 
 
+# The predicate of the partial index on revoked sessions; queries must spell the same condition.
+REVOKED_SESSION = "revoked_at IS NOT NULL"
+
 users = Table(
     "users",
     metadata,
@@ -71,8 +74,15 @@ sessions = Table(
         index=True,
     ),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("expires_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
     Column("revoked_at", UtcDateTime, nullable=True),
+    # Revoked sessions, for the retention sweep (most sessions are never revoked).
+    Index(
+        None,
+        "revoked_at",
+        postgresql_where=text(REVOKED_SESSION),
+        sqlite_where=text(REVOKED_SESSION),
+    ),
 )
 
 refresh_tokens = Table(
@@ -87,7 +97,7 @@ refresh_tokens = Table(
         index=True,
     ),
     Column("created_at", UtcDateTime, nullable=False),
-    Column("expires_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
     Column("spent_at", UtcDateTime, nullable=True),
 )
 

@@ -31,7 +31,17 @@ FORGET_IDEMPOTENCY_KEYS = TaskSpec(
 )
 """Idempotency keys older than 24 h are forgotten."""
 
-TASKS: tuple[TaskSpec, ...] = (EXPIRE_UPLOADS, RETRY_STORAGE_DELETIONS, FORGET_IDEMPOTENCY_KEYS)
+FORGET_ENDED_SESSIONS = TaskSpec(
+    name="maintenance.forget_ended_sessions", queue=DEFAULT_QUEUE, retry=_SWEEP_RETRY
+)
+"""Sessions that ended and refresh tokens that expired more than a week ago are forgotten."""
+
+TASKS: tuple[TaskSpec, ...] = (
+    EXPIRE_UPLOADS,
+    RETRY_STORAGE_DELETIONS,
+    FORGET_IDEMPOTENCY_KEYS,
+    FORGET_ENDED_SESSIONS,
+)
 """Every task of the application."""
 
 DEFAULT_MAINTENANCE_PERIOD = timedelta(minutes=1)
@@ -45,4 +55,5 @@ def periodic_tasks(
         PeriodicTask(task=EXPIRE_UPLOADS, every=maintenance_every),
         PeriodicTask(task=RETRY_STORAGE_DELETIONS, every=maintenance_every),
         PeriodicTask(task=FORGET_IDEMPOTENCY_KEYS, every=maintenance_every),
+        PeriodicTask(task=FORGET_ENDED_SESSIONS, every=maintenance_every),
     )

@@ -41,3 +41,9 @@ class SessionRepository(Protocol):
     async def spend_token(self, token_hash: str, now: datetime) -> bool:
         """Atomically mark an unspent token spent; False if it was already spent (or unknown)."""
         ...
+
+    async def forget_ended(self, before: datetime, limit: int) -> int:
+        """Delete up to `limit` sessions that expired or were revoked before `before` (their
+        refresh tokens go with them) and up to `limit` other refresh tokens that expired before
+        it; returns how many sessions and expired tokens were deleted."""
+        ...

@@ -57,10 +57,14 @@ def application_bindings(container: Container) -> list[TaskBinding]:
     async def forget_idempotency_keys(_payload: object) -> None:
         await container.common.idempotency().purge_expired()
 
+    async def forget_ended_sessions(_payload: object) -> None:
+        await container.maintenance.forget_ended_sessions().execute()
+
     return [
         TaskBinding(catalog.EXPIRE_UPLOADS, expire_uploads),
         TaskBinding(catalog.RETRY_STORAGE_DELETIONS, retry_storage_deletions),
         TaskBinding(catalog.FORGET_IDEMPOTENCY_KEYS, forget_idempotency_keys),
+        TaskBinding(catalog.FORGET_ENDED_SESSIONS, forget_ended_sessions),
     ]
 
 

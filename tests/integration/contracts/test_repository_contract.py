@@ -490,6 +490,47 @@ async def test_concurrent_read_then_write_units_of_work_all_succeed(
     assert await usernames_for(uow_factory, "user") == names
 
 
+async def test_forget_ended_deletes_ended_sessions_and_expired_tokens_only(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    alice = make_user("alice")
+    await add_users(uow_factory, alice)
+    before = T0 + timedelta(days=10)
+    live, live_token = await add_session_with_token(uow_factory, alice)
+    expired, expired_token = await add_session_with_token(
+        uow_factory, alice, expires_at=T0 + timedelta(days=5)
+    )
+    revoked, revoked_token = await add_session_with_token(
+        uow_factory, alice, revoked_at=T0 + timedelta(days=1)
+    )
+    revoked_lately, _ = await add_session_with_token(
+        uow_factory, alice, revoked_at=T0 + timedelta(days=20)
+    )
+    old_token = dataclasses.replace(make_token(live.id), expires_at=T0 + timedelta(days=2))
+    newer_token = dataclasses.replace(make_token(live.id), expires_at=T0 + timedelta(days=15))
+    async with uow_factory() as uow:
+        await uow.sessions.add_token(old_token)
+        await uow.sessions.add_token(newer_token)
+        await uow.commit()
+
+    forgotten = 0
+    for _ in range(5):  # one session and one token a round
+        async with uow_factory() as uow:
+            forgotten += await uow.sessions.forget_ended(before, limit=1)
+            await uow.commit()
+
+    assert forgotten == 3  # two sessions (their tokens go with them) and one expired token
+    async with uow_factory() as uow:
+        for gone in (expired, revoked):
+            assert await uow.sessions.get(gone.id) is None
+        for token in (expired_token, revoked_token, old_token):
+            assert await uow.sessions.get_token(token.token_hash) is None
+        assert await uow.sessions.get(live.id) == live
+        assert await uow.sessions.get(revoked_lately.id) == revoked_lately
+        assert await uow.sessions.get_token(live_token.token_hash) == live_token
+        assert await uow.sessions.get_token(newer_token.token_hash) == newer_token
+
+
 # --- unit of work ---------------------------------------------------------------------------------
 
 

@@ -259,3 +259,30 @@ async def test_search_by_prefix_pages_through_in_username_order(container: Conta
     assert seen == ["an_na", "ana", "anabel", "anton"]
     underscore = await search.execute(SearchUsersQuery(prefix="an_", limit=10))
     assert [p.user.username for p in underscore.items] == ["an_na"]
+
+
+async def test_ended_sessions_are_forgotten_a_week_after_they_end(
+    container: Container, clock: ManualClock
+) -> None:
+    kept = await register(container, "kept")
+    ended = await login(container, "kept")
+    await container.auth.logout().execute(LogoutCommand(refresh_token=ended.refresh_token))
+    forget = container.maintenance.forget_ended_sessions()
+
+    clock.advance(timedelta(days=6))
+    assert await forget.execute() == 0  # revoked 6 days ago: kept a little longer
+    clock.advance(timedelta(days=2))
+    assert await forget.execute() == 1  # the logged-out session, with its refresh token
+    with pytest.raises(InvalidToken):  # refused as before: unknown now, not just revoked
+        await container.auth.refresh_tokens().execute(
+            RefreshCommand(refresh_token=ended.refresh_token)
+        )
+    refreshed = await container.auth.refresh_tokens().execute(
+        RefreshCommand(refresh_token=kept.refresh_token)
+    )
+    clock.advance(timedelta(days=30 + 8))  # the kept session expired more than a week ago
+    assert await forget.execute() == 1
+    with pytest.raises(InvalidToken):
+        await container.auth.refresh_tokens().execute(
+            RefreshCommand(refresh_token=refreshed.refresh_token)
+        )
