@@ -82,6 +82,9 @@ def run(args: argparse.Namespace) -> None:
     except SeedInterrupted as stopped:
         print(f"clipstream seed: {stopped}", file=sys.stderr, flush=True)
         sys.exit(128 + signal.Signals[stopped.signal_name].value)
+    except KeyboardInterrupt:  # Ctrl-C while starting, before the run could watch for it
+        print("clipstream seed: stopped before anything was written", file=sys.stderr, flush=True)
+        sys.exit(128 + signal.SIGINT.value)
     except (SeedError, OSError) as error:
         sys.exit(f"clipstream seed: {error}")
 

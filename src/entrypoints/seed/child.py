@@ -12,6 +12,7 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from application.errors import DependencyUnavailable
@@ -53,7 +54,10 @@ class ChildProcessStorage:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     async def _run(self, function: Callable[..., str | None], *args: object) -> None:
-        failure = await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+        try:
+            failure = await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+        except BrokenProcessPool as error:
+            raise StorageError("the process storing the files stopped") from error
         if failure == _UNAVAILABLE:
             raise DependencyUnavailable("storage")
         if failure is not None:

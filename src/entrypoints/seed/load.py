@@ -110,8 +110,9 @@ async def seed(
         plan = await _plan(options, reporter, run_tag)
         files = VideoFiles(adapters.storage, sample, plan.video_ids, reporter, batches=batches)
         files.start()
-        loaded = await _load(adapters.loader, plan, files, reporter, interrupts, password_hash,
-                             len(sample))  # fmt: skip
+        loaded = await _load(
+            adapters.loader, plan, files, reporter, interrupts, password_hash, len(sample)
+        )
     except BaseException as error:
         undone = await _undo(files, reporter, error, interrupts)
         explained = _explained(error, interrupts, undone)
@@ -264,7 +265,7 @@ async def _undo(
     """Remove what the failed or stopped run wrote; says what was done (the rows were never
     committed). Raises `SeedError` naming a listing of what is left if the removal fails or is
     stopped too."""
-    if isinstance(error, asyncio.CancelledError):
+    if isinstance(error, asyncio.CancelledError) and interrupts.received is not None:
         task = asyncio.current_task()
         if task is not None:
             task.uncancel()  # the stop is handled here; a later one stops the removal
