@@ -9,7 +9,7 @@ a load into empty tables come back exactly as they were.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import uuid4
@@ -47,6 +47,27 @@ class Adapters:
     queries: VideoQueries
 
 
+@pytest.fixture(scope="module")
+def bulk_postgres_url(postgres_databases: PostgresDatabases) -> Iterator[str]:
+    """A database of this suite's own: a load refreshes the planner statistics of what it loaded,
+    which must not change the plans other suites see in the session's shared database."""
+    url = postgres_databases.create(migrated=True)
+    try:
+        yield url
+    finally:
+        postgres_databases.drop(url)
+
+
+@pytest.fixture(params=["memory", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def storage_url(request: pytest.FixtureRequest) -> str | None:
+    """The database URL of the adapter under test; None for the in-memory adapter."""
+    if request.param == "memory":
+        return None
+    name = "sqlite_url" if request.param == "sqlite" else "bulk_postgres_url"
+    url: str = request.getfixturevalue(name)
+    return url
+
+
 @pytest.fixture
 async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
     if storage_url is None:
@@ -56,7 +77,7 @@ async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
         )
         return
     engine = create_engine(storage_url, pool_size=4, statement_timeout_ms=0)
-    if engine.dialect.name == "postgresql":  # the database is shared by the session: empty it
+    if engine.dialect.name == "postgresql":  # the database is shared by the module: empty it
         names = ", ".join(table.name for table in metadata.sorted_tables)
         async with engine.begin() as connection:
             await connection.execute(text(f"TRUNCATE {names}"))

@@ -360,7 +360,7 @@ async def test_abandoned_uploads_expire_and_their_bytes_go(
     created = await create(api, ana, data, contentType="video/webm")
     await upload(api, created, data)  # parts uploaded, never completed
     clock.advance(timedelta(hours=24, seconds=1))
-    assert await jobs.in_process_runner(video_container).run_until_idle() == 3  # every sweep
+    assert await jobs.in_process_runner(video_container).run_until_idle() == 4  # every sweep
     login = await api.post(f"{API}/auth/login", json={"login": "ana", "password": PASSWORD})
     ana = {"Authorization": f"Bearer {login.json()['accessToken']}"}  # the old token expired too
     video = (await api.get(f"{API}/videos/{created['video']['id']}", headers=ana)).json()
