@@ -273,6 +273,25 @@ class FileSystemObjectStorage(ObjectStorage):
                 raise _gone_if_missing(error, is_part) from error.__cause__
             raise
 
+    async def presign_reads(
+        self, keys: Sequence[str], *, expires_in_seconds: int
+    ) -> Sequence[str] | None:
+        return None
+
+    async def delete_prefix(self, prefix: str) -> None:
+        if not prefix.endswith("/") or len(prefix) < 2:
+            raise StorageError(f"Invalid prefix {prefix!r}: a folder such as 'videos/1/'.")
+        await _io(self._delete_tree, self._path(prefix[:-1]))
+
+    async def local_file(self, key: str, scratch_dir: Path) -> Path:
+        path = self._path(key)
+        if await _io(self._stat, path) is None:
+            raise StorageError("There is no such object.")
+        return path
+
+    async def store_file(self, key: str, path: Path, *, content_type: str) -> None:
+        await _io(self._store_file, path, self._path(key))
+
     async def check(self) -> None:
         """Ready when the root directory exists and accepts a new file."""
         try:
@@ -456,13 +475,34 @@ class FileSystemObjectStorage(ObjectStorage):
             path.unlink()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
             return
-        parent = path.parent
-        while parent != self._root:  # prune directories the object leaves empty
+        self._prune(path.parent)  # the directories the object leaves empty
+
+    def _delete_tree(self, path: Path) -> None:
+        """Delete a folder of objects, and the parents it leaves empty."""
+        if not path.is_dir():
+            return
+        shutil.rmtree(path, ignore_errors=True)
+        if path.exists():  # a file was being written meanwhile: once more, failing loudly
+            shutil.rmtree(path)
+        self._prune(path.parent)
+
+    def _prune(self, parent: Path) -> None:
+        while parent != self._root and self._root in parent.parents:
             try:
                 parent.rmdir()
             except OSError:
                 break
             parent = parent.parent
+
+    @staticmethod
+    def _store_file(source: Path, target: Path) -> None:
+        temp = _TempFile(target, create_parents=True)
+        try:
+            temp.append_file(source)
+            temp.commit()
+        except BaseException:
+            temp.discard()
+            raise
 
     def _probe_write(self) -> None:
         if not self._root.is_dir():

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import uuid
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from adapters.storage.upload_grants import ordered_parts, same_etag, signed_upload_target
 from application.ports.object_storage import (
@@ -21,6 +23,11 @@ from application.ports.object_storage import (
 from application.ports.upload_grants import UploadGrants
 
 CHUNK_BYTES = 64 * 1024
+
+
+def _check_prefix(prefix: str) -> None:
+    if not prefix.endswith("/") or prefix.startswith("/") or len(prefix) < 2:
+        raise StorageError(f"Invalid prefix {prefix!r}: a folder such as 'videos/1/'.")
 
 
 def _etag(data: bytes) -> str:
@@ -147,6 +154,24 @@ class MemoryObjectStorage(ObjectStorage):
                 raise UploadRejected("The multipart upload was aborted or completed meanwhile.")
             upload.parts[number] = data
         return _etag(data)
+
+    async def presign_reads(
+        self, keys: Sequence[str], *, expires_in_seconds: int
+    ) -> Sequence[str] | None:
+        return None
+
+    async def delete_prefix(self, prefix: str) -> None:
+        _check_prefix(prefix)
+        for key in [key for key in self._objects if key.startswith(prefix)]:
+            del self._objects[key]
+
+    async def local_file(self, key: str, scratch_dir: Path) -> Path:
+        path = scratch_dir / (key.rsplit("/", 1)[-1] or "object")
+        await asyncio.to_thread(path.write_bytes, self._object(key))
+        return path
+
+    async def store_file(self, key: str, path: Path, *, content_type: str) -> None:
+        self._objects[key] = await asyncio.to_thread(path.read_bytes)
 
     async def check(self) -> None:
         """Always ready: the objects live in this process."""

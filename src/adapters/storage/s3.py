@@ -20,6 +20,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import boto3
@@ -386,6 +387,43 @@ class S3ObjectStorage(ObjectStorage):
     ) -> str:
         raise StorageError("Uploads to S3 go straight to the bucket, not through this API.")
 
+    async def presign_reads(
+        self, keys: Sequence[str], *, expires_in_seconds: int
+    ) -> Sequence[str] | None:
+        expires = max(1, min(expires_in_seconds, _MAX_PRESIGN_SECONDS))
+        object_keys = [self._key(key) for key in keys]
+        urls: list[str] = await self._call_long(
+            "presign get_object", self._presign_gets, object_keys, expires
+        )
+        return urls
+
+    async def delete_prefix(self, prefix: str) -> None:
+        if not prefix.endswith("/") or len(prefix) < 2:
+            raise StorageError(f"Invalid prefix {prefix!r}: a folder such as 'videos/1/'.")
+        await self._call_long("delete_objects", self._delete_all, self._key(prefix))
+
+    async def local_file(self, key: str, scratch_dir: Path) -> Path:
+        path = scratch_dir / (key.rsplit("/", 1)[-1] or "object")
+        try:
+            await self._call_long(
+                "get_object", self._client.download_file, self._bucket, self._key(key), str(path)
+            )
+        except S3RequestFailed as error:
+            if error.code in _NOT_FOUND:
+                raise StorageError("There is no such object.") from error
+            raise
+        return path
+
+    async def store_file(self, key: str, path: Path, *, content_type: str) -> None:
+        await self._call_long(
+            "put_object",
+            self._client.upload_file,
+            str(path),
+            self._bucket,
+            self._key(key),
+            ExtraArgs={"ContentType": content_type},
+        )
+
     async def check(self) -> None:
         """Ready when the bucket answers `HeadBucket`.
 
@@ -428,6 +466,33 @@ class S3ObjectStorage(ObjectStorage):
             )
             for number in range(1, count + 1)
         ]
+
+    def _presign_gets(self, object_keys: list[str], expires_in: int) -> list[str]:
+        return [
+            self._presigner.generate_presigned_url(
+                "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=expires_in
+            )
+            for key in object_keys
+        ]
+
+    def _delete_all(self, object_prefix: str) -> None:
+        """Delete every object under a prefix, a thousand per request (S3's limit)."""
+        pages = self._client.get_paginator("list_objects_v2").paginate(
+            Bucket=self._bucket, Prefix=object_prefix
+        )
+        for page in pages:
+            keys = [{"Key": item["Key"]} for item in page.get("Contents", [])]
+            if not keys:
+                continue
+            answer = self._client.delete_objects(
+                Bucket=self._bucket, Delete={"Objects": keys, "Quiet": True}
+            )
+            if answer.get("Errors"):
+                first = answer["Errors"][0]
+                raise StorageError(
+                    f"S3 kept {len(answer['Errors'])} object(s): {first.get('Code')} "
+                    f"for {first.get('Key')}."
+                )
 
     def _open_range(self, object_key: str, start: int, end: int) -> Any:
         """The streaming body of bytes `start`..`end`, or None when `start` is past the end."""

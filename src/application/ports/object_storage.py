@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Protocol
 
 from domain.errors import DomainError
@@ -145,4 +146,27 @@ class ObjectStorage(Protocol):
         Only storages whose upload URLs point at this API implement it (memory, local files);
         raises `UploadTooLarge` past `max_bytes`, leaving nothing behind.
         """
+        ...
+
+    async def presign_reads(
+        self, keys: Sequence[str], *, expires_in_seconds: int
+    ) -> Sequence[str] | None:
+        """`presign_read` of many objects at once (their stored content types apply), in order;
+        None if the API must serve them."""
+        ...
+
+    async def delete_prefix(self, prefix: str) -> None:
+        """Delete every object whose key starts with `prefix`, a folder (it ends with '/').
+
+        Idempotent: a prefix without objects is no error.
+        """
+        ...
+
+    async def local_file(self, key: str, scratch_dir: Path) -> Path:
+        """A local file holding the object's bytes: the stored file itself where the storage keeps
+        files locally (to read, never to change), else a download into `scratch_dir`."""
+        ...
+
+    async def store_file(self, key: str, path: Path, *, content_type: str) -> None:
+        """Store the bytes of a local file under `key`, streamed (large files go in parts)."""
         ...

@@ -592,6 +592,95 @@ async def test_delete_many_deletes_and_ignores_missing_objects(subject: Subject)
     assert await subject.storage.read_head("videos/kept/source", 10) == b"kept"
 
 
+async def _keys_under(subject: Subject, prefix: str) -> list[str]:
+    """Every key under a prefix, looked up behind the adapter's back (for memory: its objects)."""
+    if subject.kind == "memory":
+        objects: dict[str, bytes] = subject.storage._objects  # type: ignore[union-attr]
+        return sorted(key for key in objects if key.startswith(prefix))
+    if subject.root is not None:
+        return sorted(
+            str(path.relative_to(subject.root))
+            for path in _files_under(subject.root)
+            if str(path.relative_to(subject.root)).startswith(prefix)
+        )
+    assert subject.s3 is not None
+    listed = subject.s3.client.list_objects_v2(
+        Bucket=subject.s3.bucket, Prefix=f"{subject.s3.prefix}/{prefix}"
+    )
+    return sorted(item["Key"].split("/", 1)[1] for item in listed.get("Contents", []))
+
+
+async def test_delete_prefix_removes_every_object_under_it_and_nothing_else(
+    subject: Subject,
+) -> None:
+    owned = ["videos/v1/source", "videos/v1/poster-a.jpg", "videos/v1/hls/360p_0000.m4s"]
+    others = ["videos/v10/source", "videos/v1x", "videos/v2/hls/master.m3u8"]
+    for key in owned + others:
+        await subject.storage.put(key, b"bytes of " + key.encode(), content_type="video/mp4")
+
+    await subject.storage.delete_prefix("videos/v1/")
+
+    assert await _keys_under(subject, "videos/v1/") == []
+    for key in others:
+        assert await subject.storage.stat(key) is not None, key
+    await subject.storage.delete_prefix("videos/v1/")  # again: nothing to do
+    await subject.storage.delete_prefix("videos/never/")
+    if subject.root is not None:  # no empty folders are left behind either
+        assert not (subject.root / "videos" / "v1").exists()
+
+
+async def test_delete_prefix_takes_folders_only(subject: Subject) -> None:
+    with pytest.raises(StorageError):
+        await subject.storage.delete_prefix("videos/v1")
+
+
+async def test_store_file_then_local_file_round_trip(subject: Subject, tmp_path: Path) -> None:
+    data = _random_bytes(300_000, seed=21)
+    source = tmp_path / "stream.mp4"
+    source.write_bytes(data)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+
+    await subject.storage.store_file("videos/v3/stream.mp4", source, content_type="video/mp4")
+    local = await subject.storage.local_file("videos/v3/stream.mp4", scratch)
+
+    stored = await subject.storage.stat("videos/v3/stream.mp4")
+    assert stored is not None
+    assert stored.size_bytes == len(data)
+    assert local.read_bytes() == data
+    if subject.root is not None:  # opened in place: no copy
+        assert local == subject.root / "videos" / "v3" / "stream.mp4"
+    else:
+        assert local.parent == scratch
+    source.write_bytes(b"changed later")  # the stored object is a copy
+    assert await subject.read("videos/v3/stream.mp4", 0, 9) == data[:10]
+
+
+async def test_local_file_of_a_missing_object_fails(subject: Subject, tmp_path: Path) -> None:
+    with pytest.raises(StorageError):
+        await subject.storage.local_file("videos/none/source", tmp_path)
+
+
+async def test_presign_reads_gives_one_working_url_per_object(subject: Subject) -> None:
+    keys = ["videos/v4/hls/360p_0000.m4s", "videos/v4/hls/360p_0001.m4s"]
+    for index, key in enumerate(keys):
+        await subject.storage.put(key, b"segment %d" % index, content_type="video/iso.segment")
+
+    urls = await subject.storage.presign_reads(keys, expires_in_seconds=60)
+
+    if subject.is_local:
+        assert urls is None
+        return
+    assert urls is not None
+    assert len(urls) == len(keys)
+    async with httpx.AsyncClient(timeout=10) as client:
+        for index, url in enumerate(urls):
+            response = await client.get(url)
+            assert response.status_code == 200
+            assert response.content == b"segment %d" % index
+            assert response.headers["Content-Type"] == "video/iso.segment"
+
+
 # Uploads through this API (memory and local files) -------------------------------------------
 
 
