@@ -27,6 +27,19 @@ class MediaInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Rendition:
+    """One HLS rendition of a processed video: its size as displayed and its average bit rate."""
+
+    width: int
+    height: int
+    bitrate_kbps: int
+
+    @property
+    def short_side(self) -> int:
+        return min(self.width, self.height)
+
+
+@dataclass(frozen=True, slots=True)
 class Size:
     """A frame size in pixels, as displayed."""
 

@@ -28,3 +28,4 @@ class User:
     following_count: int = 0
     video_count: int = 0
     like_count: int = 0
+    avatar_version: str | None = None  # set while `avatar_url` is an avatar uploaded here

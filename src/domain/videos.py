@@ -10,6 +10,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.errors import Conflict, ValidationFailed
+from domain.media import Rendition
 
 CAPTION_MAX = 2200
 HASHTAG_MAX = 100
@@ -145,6 +146,17 @@ class Video:
     like_count: int = 0
     comment_count: int = 0
     engagement_points: int = 0  # monotone: ranks For You (see domain.ranking)
+    # What processing made (set when the video becomes ready): its renditions, smallest first,
+    # and its poster (the version names the stored image; a new poster gets a new version).
+    renditions: tuple[Rendition, ...] = ()
+    poster_version: str | None = None
+    blurhash: str | None = None
+    poster_at_seconds: float | None = None  # the frame the owner picked for the poster, if any
+
+    @property
+    def is_processed(self) -> bool:
+        """Ready with what processing makes (a poster, HLS renditions, the MP4 stream)."""
+        return self.status is VideoStatus.READY and bool(self.renditions)
 
     def moved_to(self, target: VideoStatus, now: datetime, *, reason: str | None = None) -> Video:
         """This video in status `target`; raises `InvalidTransition` when the machine forbids it."""

@@ -18,6 +18,8 @@ MAX_BACKOFF = timedelta(hours=1)
 class StorageCleanup:
     """Deletes queued objects (and aborts their multipart uploads); failures are retried later.
 
+    A queued key that ends with '/' is a folder: every object under it is deleted.
+
     Use cases queue deletions in the same transaction that removes the rows, then call `attempt`
     after the commit; the worker calls `run` to retry what failed, with exponential back-off.
     """
@@ -33,7 +35,10 @@ class StorageCleanup:
             try:
                 if item.upload_id:
                     await self._storage.abort_upload(item.key, item.upload_id)
-                await self._storage.delete(item.key)
+                if item.key.endswith("/"):  # a folder: everything under it
+                    await self._storage.delete_prefix(item.key)
+                else:
+                    await self._storage.delete(item.key)
             except Exception:  # any storage failure: the queue keeps it, the worker retries
                 logger.warning("deleting %s failed; will retry", item.key, exc_info=True)
                 delay = min(MAX_BACKOFF, timedelta(seconds=30 * 2 ** min(item.attempts, 10)))
@@ -51,3 +56,8 @@ class StorageCleanup:
             due = await uow.deletions.due(self._clock.now(), limit)
         await self.attempt(due)
         return len(due)
+
+
+def folder_of(key: str) -> PendingDeletion:
+    """The deletion of the folder holding `key` (a video's objects all live in its upload's folder)."""
+    return PendingDeletion(key.rsplit("/", 1)[0] + "/")

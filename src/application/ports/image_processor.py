@@ -13,8 +13,12 @@ class ImageRejected(DomainError):
     """The bytes are not an image that can be decoded (not an image, truncated, damaged)."""
 
 
+class ImageTypeUnsupported(DomainError):
+    """The picture is declared as a type that is not accepted."""
+
+
 class ImageTooLarge(DomainError):
-    """The image has more pixels than allowed (decompression bombs included)."""
+    """The image has more bytes or pixels than allowed (decompression bombs included)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.common.password_check import PasswordCheck
-from application.common.storage_cleanup import StorageCleanup
+from application.common.storage_cleanup import StorageCleanup, folder_of
 from application.ports.clock import Clock
 from application.ports.deletion_queue import PendingDeletion
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from application.users.avatar_keys import user_prefix
 from domain.errors import InvalidToken
 
 
@@ -28,8 +29,9 @@ class DeleteAccount:
     Rules: a wrong password is refused (403) and counts towards the login lock-out. The account and
     everything it owns (sessions, videos, comments, likes and follows) go in one transaction, and
     every other account, video and comment loses what the account contributed to it (see
-    `remove_account`); its access and refresh tokens stop working at once. The videos' stored
-    files are deleted after the commit (and retried later if storage fails).
+    `remove_account`); its access and refresh tokens stop working at once. Every stored file (the
+    videos' uploads and everything processing made of them, the avatar pictures) is deleted after
+    the commit (and retried later if storage fails).
     """
 
     def __init__(
@@ -53,6 +55,8 @@ class DeleteAccount:
         async with self._uow() as uow:
             stored = await uow.videos.storage_of_owner(command.user_id)
             queued = [PendingDeletion(key, upload_id) for key, upload_id in stored]
+            queued += [folder_of(key) for key, _ in stored]  # posters, renditions, HLS, MP4
+            queued.append(PendingDeletion(user_prefix(command.user_id)))  # avatar pictures
             await uow.deletions.enqueue(queued, self._clock.now())
             await remove_account(uow, command.user_id)
             await uow.commit()

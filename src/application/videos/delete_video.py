@@ -10,6 +10,7 @@ from application.common.visibility import owned_video
 from application.ports.clock import Clock
 from application.ports.deletion_queue import PendingDeletion
 from application.ports.unit_of_work import UnitOfWorkFactory
+from application.videos.storage_keys import video_prefix
 from domain.videos import published_delta
 
 
@@ -20,8 +21,9 @@ class DeleteVideoCommand:
 
 
 class DeleteVideo:
-    """Delete a video (owner only) with its likes and comments; its stored file is deleted after the
-    commit (retried if that fails). The owner's received-likes count drops by the video's likes."""
+    """Delete a video (owner only) with its likes and comments; every stored file of it (the upload,
+    the poster, the renditions) is deleted after the commit (retried if that fails). The owner's
+    received-likes count drops by the video's likes."""
 
     def __init__(self, uow: UnitOfWorkFactory, cleanup: StorageCleanup, clock: Clock) -> None:
         self._uow = uow
@@ -31,7 +33,10 @@ class DeleteVideo:
     async def execute(self, command: DeleteVideoCommand) -> None:
         async with self._uow() as uow:
             video = await owned_video(uow, command.video_id, command.owner_id)
-            queued = [PendingDeletion(video.storage_key, video.upload_id)]
+            queued = [
+                PendingDeletion(video.storage_key, video.upload_id),
+                PendingDeletion(video_prefix(video.id)),  # poster, renditions, HLS, MP4
+            ]
             await uow.videos.delete(video.id)
             await uow.users.add_to_counters(
                 video.owner_id, videos=published_delta(video, None), likes=-video.like_count

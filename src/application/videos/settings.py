@@ -27,3 +27,10 @@ class UploadPolicy:
             return None
         preferred = max(MIN_PART_SIZE, min(PREFERRED_PART_SIZE, self.multipart_threshold))
         return max(preferred, math.ceil(size_bytes / MAX_PARTS))
+
+
+@dataclass(frozen=True, slots=True)
+class PlaybackPolicy:
+    """How long signed stream, poster and segment URLs stay valid."""
+
+    url_ttl_seconds: int = 3600

@@ -1,19 +1,18 @@
-"""Play a video back."""
+"""Play a video back as one progressive MP4."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from functools import partial
 from uuid import UUID
 
-from application.common.visibility import visible_view
+from application.common.object_reads import ObjectRead, object_read
 from application.ports.object_storage import ObjectStorage
 from application.ports.video_queries import VideoQueries
-from domain.errors import NotFound
-from domain.videos import VideoStatus
+from application.videos.playable import playable_video
+from application.videos.settings import PlaybackPolicy
+from application.videos.storage_keys import stream_key
 
-STREAM_URL_TTL_SECONDS = 300
+STREAM_TYPE = "video/mp4"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,42 +21,31 @@ class StreamVideoQuery:
     viewer_id: UUID | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StreamPlan:
-    """Either a short-lived storage URL to redirect to, or how the API streams the bytes itself."""
-
-    redirect_url: str | None
-    size_bytes: int
-    content_type: str
-    etag: str
-    read: Callable[[int, int], AsyncIterator[bytes]]  # inclusive byte range -> chunks
-
-
 class StreamVideo:
-    """Where to read a ready video's bytes: a presigned storage URL (302) or through the API.
+    """The processed MP4 (H.264/AAC, `faststart`, the largest rendition): a short-lived storage URL
+    (302), or the bytes through the API (with `Range`).
 
-    Private videos, unfinished ones and deleted ones are 404 to everyone but the owner, and
-    unfinished ones have nothing to play even for the owner.
+    404 wherever `GET /videos/{id}` would answer 404, and for a video that is not ready. (A video
+    made ready before processing existed has no MP4 of its own: its upload is played as it is.)
     """
 
-    def __init__(self, queries: VideoQueries, storage: ObjectStorage) -> None:
+    def __init__(
+        self, queries: VideoQueries, storage: ObjectStorage, policy: PlaybackPolicy
+    ) -> None:
         self._queries = queries
         self._storage = storage
+        self._policy = policy
 
-    async def execute(self, query: StreamVideoQuery) -> StreamPlan:
-        video = (await visible_view(self._queries, query.video_id, query.viewer_id)).video
-        if video.status is not VideoStatus.READY:
-            raise NotFound("The video has nothing to play yet.")
-        url = await self._storage.presign_read(
-            video.storage_key,
-            content_type=video.content_type,
-            expires_in_seconds=STREAM_URL_TTL_SECONDS,
+    async def execute(self, query: StreamVideoQuery) -> ObjectRead:
+        video = await playable_video(self._queries, query.video_id, query.viewer_id)
+        key, content_type = (
+            (stream_key(video.id), STREAM_TYPE)
+            if video.is_processed
+            else (video.storage_key, video.content_type)
         )
-        etag = f'"{video.id.hex}-{video.size_bytes:x}"'
-        return StreamPlan(
-            redirect_url=url,
-            size_bytes=video.size_bytes,
-            content_type=video.content_type,
-            etag=etag,
-            read=partial(self._storage.read_range, video.storage_key),
+        return await object_read(
+            self._storage,
+            key,
+            content_type=content_type,
+            expires_in_seconds=self._policy.url_ttl_seconds,
         )
