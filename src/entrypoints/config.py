@@ -32,6 +32,19 @@ _PLACEHOLDER_WORDS = (
 LOOPBACK = ("127.0.0.0/8", "::1/128")
 
 
+X264_PRESETS = (
+    "ultrafast",
+    "superfast",
+    "veryfast",
+    "faster",
+    "fast",
+    "medium",
+    "slow",
+    "slower",
+    "veryslow",
+)
+
+
 class SettingsError(ValueError):
     """One or more settings are invalid; the message names every bad variable."""
 
@@ -64,6 +77,16 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     metrics_allow: tuple[str, ...] = LOOPBACK
     metrics_token: bytes | None = field(default=None, repr=False)
+
+    # Media processing and playback.
+    max_duration_seconds: int = 600
+    rendition_heights: tuple[int, ...] = (360, 720)
+    processing_timeout_seconds: int = 900
+    processing_memory_mb: int = 2048
+    keep_originals: bool = False
+    media_url_ttl_seconds: int = 3600
+    x264_preset: str = "veryfast"
+    x264_crf: int = 23
 
     @property
     def is_sqlite(self) -> bool:
@@ -136,6 +159,28 @@ class Settings:
             cors_origins=read("CORS_ORIGINS", _origins, ()),
             metrics_allow=read("METRICS_ALLOW", _networks, LOOPBACK),
             metrics_token=read("METRICS_TOKEN", _secret, None),
+            max_duration_seconds=read(
+                "MAX_DURATION_SECONDS", _int_between(1, 24 * 3600), defaults.max_duration_seconds
+            ),
+            rendition_heights=read("RENDITION_HEIGHTS", _heights, defaults.rendition_heights),
+            processing_timeout_seconds=read(
+                "PROCESSING_TIMEOUT_SECONDS",
+                _int_between(10, 24 * 3600),
+                defaults.processing_timeout_seconds,
+            ),
+            processing_memory_mb=read(
+                "PROCESSING_MEMORY_MB",
+                _int_between(256, 1024 * 1024),
+                defaults.processing_memory_mb,
+            ),
+            keep_originals=read("KEEP_ORIGINALS", _bool, False),
+            media_url_ttl_seconds=read(
+                "MEDIA_URL_TTL_SECONDS",
+                _int_between(60, 7 * 24 * 3600),
+                defaults.media_url_ttl_seconds,
+            ),
+            x264_preset=read("X264_PRESET", _choice(*X264_PRESETS), defaults.x264_preset),
+            x264_crf=read("X264_CRF", _int_between(0, 51), defaults.x264_crf),
         )
         if mode == "production":
             if not secret:
@@ -235,6 +280,24 @@ def _module_list(raw: str) -> tuple[str, ...]:
         if not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)*", module):
             raise ValueError(f"{module!r} is not a dotted module name")
     return modules
+
+
+def _heights(raw: str) -> tuple[int, ...]:
+    """Comma-separated short sides in pixels (16..4096), at most 8 different ones."""
+    heights: set[int] = set()
+    for part in raw.split(","):
+        if not part.strip():
+            continue
+        try:
+            value = int(part)
+        except ValueError:
+            raise ValueError(f"{part.strip()!r} is not a whole number of pixels") from None
+        if not 16 <= value <= 4096:
+            raise ValueError(f"{value} is not between 16 and 4096 pixels")
+        heights.add(value)
+    if not 1 <= len(heights) <= 8:
+        raise ValueError("name 1 to 8 sizes, e.g. 360,720")
+    return tuple(sorted(heights))
 
 
 def _origins(raw: str) -> tuple[str, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     CheckConstraint,
     Column,
@@ -54,6 +55,7 @@ users = Table(
     Column("display_name", String(50), nullable=True),
     Column("bio", String(500), nullable=True),
     Column("avatar_url", String(2048), nullable=True),
+    Column("avatar_version", String(64), nullable=True),  # of the avatar uploaded here, if any
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     _counter("follower_count"),
@@ -135,6 +137,11 @@ videos = Table(
     _counter("engagement_points"),
     # domain.ranking.rank of a published video (NULL before publication), kept with the points.
     Column("rank", Double, nullable=True),
+    # What processing made: [[width, height, kbps], ...] smallest first; the poster's version.
+    Column("renditions", JSON, nullable=True),
+    Column("poster_version", String(64), nullable=True),
+    Column("blurhash", String(100), nullable=True),
+    Column("poster_at_seconds", Double, nullable=True),
     CheckConstraint("status IN ('uploading', 'processing', 'ready', 'failed')", name="status"),
     CheckConstraint("visibility IN ('public', 'unlisted', 'private')", name="visibility"),
     # An owner's videos, newest first (keyset on created_at, id).

@@ -169,6 +169,7 @@ def _mutable(user: User) -> dict[str, Any]:
         "display_name": user.display_name,
         "bio": user.bio,
         "avatar_url": user.avatar_url,
+        "avatar_version": user.avatar_version,
         "updated_at": user.updated_at,
     }
 
@@ -188,6 +189,7 @@ def user_from_row(row: Row[Any]) -> User:
         following_count=row.following_count,
         video_count=row.video_count,
         like_count=row.like_count,
+        avatar_version=row.avatar_version,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from adapters.sqlalchemy.tables import comments as comment_rows
 from adapters.sqlalchemy.tables import video_hashtags, video_likes, video_words, videos
 from application.ports.video_repository import VideoRepository
+from domain.media import Rendition
 from domain.ranking import DECAY_PER_SECOND, rank
 from domain.videos import Video, VideoStatus, Visibility
 from domain.words import caption_words
@@ -302,7 +304,18 @@ def video_from_row(row: Row[Any]) -> Video:
         like_count=row.like_count,
         comment_count=row.comment_count,
         engagement_points=row.engagement_points,
+        renditions=_renditions(row.renditions),
+        poster_version=row.poster_version,
+        blurhash=row.blurhash,
+        poster_at_seconds=row.poster_at_seconds,
     )
+
+
+def _renditions(stored: Any) -> tuple[Rendition, ...]:
+    """The renditions of the JSON column: `[[width, height, kbps], ...]` (None: none)."""
+    if isinstance(stored, str):  # a driver that hands JSON back as text
+        stored = json.loads(stored)
+    return tuple(Rendition(int(w), int(h), int(kbps)) for w, h, kbps in stored or ())
 
 
 def _hashtags(pairs: list[list[Any]] | None) -> tuple[str, ...]:
@@ -335,4 +348,8 @@ def _mutable(video: Video) -> dict[str, Any]:
         "created_at": video.created_at,
         "updated_at": video.updated_at,
         "published_at": video.published_at,
+        "renditions": [[r.width, r.height, r.bitrate_kbps] for r in video.renditions] or None,
+        "poster_version": video.poster_version,
+        "blurhash": video.blurhash,
+        "poster_at_seconds": video.poster_at_seconds,
     }

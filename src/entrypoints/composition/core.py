@@ -9,6 +9,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 from redis.asyncio import Redis
 
+from adapters.media.pillow_images import PillowImageProcessor
 from adapters.memory.login_attempts import MemoryLoginAttemptStore
 from adapters.memory.views import MemoryViewDeduplicator
 from adapters.redis.login_attempts import RedisLoginAttemptStore
@@ -16,14 +17,19 @@ from adapters.redis.rate_limit import RedisRateLimitStore
 from adapters.redis.views import RedisViewDeduplicator
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.security.jwt_tokens import JwtTokenService
+from adapters.storage.media_urls import HmacMediaUrls
 from adapters.storage.upload_grants import HmacUploadGrants
 from adapters.system import SystemClock, Uuid7Generator
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.view_deduplicator import ViewDeduplicator
-from application.videos.settings import UploadPolicy
+from application.videos.settings import PlaybackPolicy, UploadPolicy
 from entrypoints.composition.ports import CorePorts
 from entrypoints.composition.wiring import Slot, singleton
 from entrypoints.config import Settings
+
+
+def _api_base_url(settings: Settings) -> str:
+    return settings.api_base_url
 
 
 def _memory_stores() -> StoreRegistry:
@@ -59,6 +65,17 @@ class Core(CorePorts):
         multipart_threshold=settings.provided.multipart_threshold_bytes,
         upload_ttl=providers.Factory(timedelta, seconds=settings.provided.upload_ttl_seconds),
     )
+    public_url: providers.Singleton[str] = providers.Singleton(_api_base_url, settings)
+    media_urls = providers.Singleton(
+        HmacMediaUrls,
+        secret=settings.provided.jwt_secret,
+        public_url=settings.provided.api_base_url,
+    )
+    playback_policy = providers.Singleton(
+        PlaybackPolicy, url_ttl_seconds=settings.provided.media_url_ttl_seconds
+    )
+    # Pictures are decoded in child processes: nothing of them runs in this process.
+    images = singleton(PillowImageProcessor)
     # The HTTP layer's stores (Litestar's rate limit counts in them).
     stores = singleton(_memory_stores)
 

@@ -24,7 +24,9 @@ from application.ports.feed_queries import FeedQueries
 from application.ports.follow_queries import FollowQueries
 from application.ports.id_generator import IdGenerator
 from application.ports.idempotency_store import IdempotencyStore
+from application.ports.image_processor import ImageProcessor
 from application.ports.login_attempt_store import LoginAttemptStore
+from application.ports.media_urls import MediaUrls
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
 from application.ports.token_service import TokenService
@@ -32,12 +34,13 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.upload_grants import UploadGrants
 from application.ports.video_queries import VideoQueries
 from application.ports.view_deduplicator import ViewDeduplicator
-from application.videos.settings import UploadPolicy
+from application.videos.settings import PlaybackPolicy, UploadPolicy
 from entrypoints.composition.wiring import Slot
 
 
 class CorePorts(containers.DeclarativeContainer):
-    """Time, identifiers, credentials, state shared between instances, upload rules: `Core`."""
+    """Time, identifiers, credentials, state shared between instances, upload and playback rules,
+    picture decoding: `Core`."""
 
     clock: Slot[Clock] = providers.Dependency()
     ids: Slot[IdGenerator] = providers.Dependency()
@@ -47,6 +50,10 @@ class CorePorts(containers.DeclarativeContainer):
     views: Slot[ViewDeduplicator] = providers.Dependency()
     upload_grants: Slot[UploadGrants] = providers.Dependency()
     upload_policy: Slot[UploadPolicy] = providers.Dependency()
+    public_url: Slot[str] = providers.Dependency()
+    media_urls: Slot[MediaUrls] = providers.Dependency()
+    playback_policy: Slot[PlaybackPolicy] = providers.Dependency()
+    images: Slot[ImageProcessor] = providers.Dependency()
 
 
 class StoragePorts(containers.DeclarativeContainer):

@@ -5,10 +5,13 @@ from __future__ import annotations
 from application.videos.complete_upload import CompleteUpload
 from application.videos.create_video import CreateVideo
 from application.videos.delete_video import DeleteVideo
+from application.videos.get_poster import GetPoster
 from application.videos.get_video import GetVideo
+from application.videos.hls_playlist import GetHlsPlaylist
 from application.videos.list_user_videos import ListUserVideos
 from application.videos.list_videos import ListVideos
 from application.videos.receive_upload import ReceiveUpload
+from application.videos.serve_media import ServeMedia
 from application.videos.stream_video import StreamVideo
 from application.videos.update_video import UpdateVideo
 from entrypoints.composition.ports import Ports
@@ -37,4 +40,14 @@ class VideoUseCases(Ports):
     list_user_videos = singleton(ListUserVideos, Ports.account_queries, Ports.video_queries)
     update_video = singleton(UpdateVideo, Ports.unit_of_work, Ports.video_queries, Ports.clock)
     delete_video = singleton(DeleteVideo, Ports.unit_of_work, Ports.storage_cleanup, Ports.clock)
-    stream_video = singleton(StreamVideo, Ports.video_queries, Ports.storage)
+    stream_video = singleton(StreamVideo, Ports.video_queries, Ports.storage, Ports.playback_policy)
+    get_poster = singleton(GetPoster, Ports.video_queries, Ports.storage, Ports.playback_policy)
+    get_hls_playlist = singleton(
+        GetHlsPlaylist,
+        Ports.video_queries,
+        Ports.storage,
+        Ports.media_urls,
+        Ports.playback_policy,
+        Ports.clock,
+    )
+    serve_media = singleton(ServeMedia, Ports.storage, Ports.media_urls, Ports.clock)

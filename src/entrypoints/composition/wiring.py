@@ -23,6 +23,7 @@ C = TypeVar("C")
 D = TypeVar("D")
 E = TypeVar("E")
 F = TypeVar("F")
+G = TypeVar("G")
 
 
 class Slot(Protocol[T_co]):
@@ -78,6 +79,18 @@ def singleton(
     d: Slot[D],
     e: Slot[E],
     f: Slot[F],
+    /,
+) -> providers.Singleton[T]: ...
+@overload
+def singleton(
+    build: Callable[[A, B, C, D, E, F, G], T],
+    a: Slot[A],
+    b: Slot[B],
+    c: Slot[C],
+    d: Slot[D],
+    e: Slot[E],
+    f: Slot[F],
+    g: Slot[G],
     /,
 ) -> providers.Singleton[T]: ...
 def singleton(build: Callable[..., T], /, *args: Slot[Any]) -> providers.Singleton[T]:

@@ -36,6 +36,7 @@ from application.ports.deletion_queue import PendingDeletion
 from application.ports.idempotency_store import IdempotencyRecord, IdempotencyStore, StoredResponse
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoQueries, VideoView
+from domain.media import Rendition
 from domain.users import User
 from domain.videos import Caption, Video, VideoStatus, Visibility
 
@@ -226,6 +227,43 @@ async def test_added_video_round_trips_every_field(adapters: Adapters) -> None:
         assert value.utcoffset() == timedelta(0)
         assert value.microsecond == expected.microsecond  # type: ignore[union-attr]
     assert await get_video(adapters, uuid4()) is None
+
+
+async def test_what_processing_made_round_trips_through_writes_and_reads(
+    adapters: Adapters,
+) -> None:
+    alice = make_user("alice")
+    alice = dataclasses.replace(
+        alice, avatar_url="http://api.test/api/v1/users/x/avatar?v=abc", avatar_version="abc"
+    )
+    processing = make_video(alice, status=PROCESSING, published_at=None)
+    await add(adapters, alice, processing)
+    ready = dataclasses.replace(
+        processing,
+        status=READY,
+        published_at=T0,
+        duration_seconds=9.5,
+        width=1080,
+        height=1920,
+        renditions=(Rendition(360, 640, 612), Rendition(720, 1280, 2304)),
+        poster_version="0194f1c2d3",
+        blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+        poster_at_seconds=2.25,
+    )
+
+    assert await save(adapters, ready, PROCESSING)
+
+    assert await get_video(adapters, ready.id) == ready
+    view = await adapters.queries.get_view(ready.id, None)
+    assert view is not None
+    assert view.video == ready
+    assert view.author.avatar_version == "abc"
+    [listed] = await adapters.queries.list_by_owner(
+        alice.id, None, include_unlisted=False, after=None, limit=10
+    )
+    assert listed.video.renditions == ready.renditions
+    async with adapters.uow() as uow:
+        assert (await uow.users.get(alice.id)) == alice
 
 
 async def test_save_updates_only_when_the_stored_status_is_the_expected_one(

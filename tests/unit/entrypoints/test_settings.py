@@ -151,3 +151,55 @@ def test_metrics_access_is_configured_by_addresses_and_a_token() -> None:
         Settings.from_env({"CLIPSTREAM_METRICS_ALLOW": "everyone"})
     with pytest.raises(SettingsError, match="CLIPSTREAM_METRICS_TOKEN=<hidden>"):
         Settings.from_env({"CLIPSTREAM_METRICS_TOKEN": "short"})
+
+
+def test_media_settings_have_sane_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings.max_duration_seconds == 600
+    assert settings.rendition_heights == (360, 720)
+    assert settings.processing_timeout_seconds == 900
+    assert settings.keep_originals is False
+    assert settings.media_url_ttl_seconds == 3600
+    assert (settings.x264_preset, settings.x264_crf) == ("veryfast", 23)
+
+
+def test_media_settings_are_read_and_validated() -> None:
+    settings = Settings.from_env(
+        {
+            "CLIPSTREAM_RENDITION_HEIGHTS": "720, 240,1080,240",
+            "CLIPSTREAM_MAX_DURATION_SECONDS": "90",
+            "CLIPSTREAM_KEEP_ORIGINALS": "true",
+            "CLIPSTREAM_X264_PRESET": "medium",
+            "CLIPSTREAM_X264_CRF": "20",
+            "CLIPSTREAM_PROCESSING_MEMORY_MB": "4096",
+        }
+    )
+    assert settings.rendition_heights == (240, 720, 1080)
+    assert settings.max_duration_seconds == 90
+    assert settings.keep_originals is True
+    assert (settings.x264_preset, settings.x264_crf) == ("medium", 20)
+    assert settings.processing_memory_mb == 4096
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env(
+            {
+                "CLIPSTREAM_RENDITION_HEIGHTS": "360,huge",
+                "CLIPSTREAM_X264_PRESET": "fastest",
+                "CLIPSTREAM_X264_CRF": "52",
+                "CLIPSTREAM_MEDIA_URL_TTL_SECONDS": "10",
+                "CLIPSTREAM_PROCESSING_TIMEOUT_SECONDS": "0",
+                "CLIPSTREAM_MAX_DURATION_SECONDS": "-1",
+            }
+        )
+    message = str(error.value)
+    for name in [
+        "RENDITION_HEIGHTS",
+        "X264_PRESET",
+        "X264_CRF",
+        "MEDIA_URL_TTL_SECONDS",
+        "PROCESSING_TIMEOUT_SECONDS",
+        "MAX_DURATION_SECONDS",
+    ]:
+        assert f"CLIPSTREAM_{name}=" in message
+    assert "'huge' is not a whole number" in message
+    with pytest.raises(SettingsError, match="between 16 and 4096"):
+        Settings.from_env({"CLIPSTREAM_RENDITION_HEIGHTS": "8000"})
