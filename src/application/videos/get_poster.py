@@ -16,6 +16,14 @@ from domain.errors import NotFound
 POSTER_TYPE = "image/jpeg"
 
 
+@dataclass(frozen=True, slots=True)
+class PosterRead:
+    """How to answer the read, and the poster's version (what `?v=` of its URL names)."""
+
+    plan: ObjectRead
+    version: str
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GetPosterQuery:
     video_id: UUID
@@ -35,13 +43,14 @@ class GetPoster:
         self._storage = storage
         self._policy = policy
 
-    async def execute(self, query: GetPosterQuery) -> ObjectRead:
+    async def execute(self, query: GetPosterQuery) -> PosterRead:
         video = await playable_video(self._queries, query.video_id, query.viewer_id)
         if video.poster_version is None:
             raise NotFound("The video has no poster.")
-        return await object_read(
+        plan = await object_read(
             self._storage,
             poster_key(video.id, video.poster_version),
             content_type=POSTER_TYPE,
             expires_in_seconds=self._policy.url_ttl_seconds,
         )
+        return PosterRead(plan, video.poster_version)

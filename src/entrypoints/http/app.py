@@ -21,9 +21,11 @@ from entrypoints.composition import Container
 from entrypoints.composition.jobs import in_background
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.controllers.auth import AuthController
+from entrypoints.http.controllers.avatars import AvatarsController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
+from entrypoints.http.controllers.media import MediaController
 from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
@@ -149,11 +151,13 @@ def create_app(container: Container) -> Litestar:
         route_handlers=[
             AuthController,
             UsersController,
+            AvatarsController,
             VideosController,
             VideoLikesController,
             VideoViewsController,
             VideoCommentsController,
             UploadsController,
+            MediaController,
             CommentsController,
             FeedController,
         ],

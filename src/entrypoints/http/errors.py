@@ -18,6 +18,7 @@ from litestar.exceptions import (
 from litestar.plugins.problem_details import ProblemDetailsConfig, ProblemDetailsException
 
 from application.errors import DependencyUnavailable
+from application.ports.image_processor import ImageRejected, ImageTooLarge, ImageTypeUnsupported
 from application.ports.object_storage import StorageError, UploadRejected, UploadTooLarge
 from domain.errors import (
     AuthenticationFailed,
@@ -72,6 +73,9 @@ _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     Forbidden: (403, "forbidden"),
     TooManyAttempts: (429, "too-many-attempts"),
     UploadTooLarge: (413, "upload-too-large"),
+    ImageTooLarge: (413, "image-too-large"),
+    ImageTypeUnsupported: (415, "unsupported-image-type"),
+    ImageRejected: (422, "image-rejected"),
     UploadRejected: (422, "upload-rejected"),
     StorageError: (409, "storage-refused"),
     DependencyUnavailable: (503, "dependency-unavailable"),

@@ -7,10 +7,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import msgspec
-from litestar import Request, Response, delete, get, patch, post
-from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
-from litestar.response import Redirect, Stream
+from litestar import Request, Response, delete, get, head, patch, post
+from litestar.params import FromPath, JSONBody, Parameter, QueryParameter, SkipValidation
 from msgspec import UNSET
 
 from application.auth.results import Principal
@@ -21,18 +19,25 @@ from application.ports.object_storage import CompletedPart
 from application.videos.complete_upload import CompleteUpload, CompleteUploadCommand
 from application.videos.create_video import CreateVideo, CreateVideoCommand
 from application.videos.delete_video import DeleteVideo, DeleteVideoCommand
+from application.videos.get_poster import GetPoster, GetPosterQuery
 from application.videos.get_video import GetVideo, GetVideoQuery
+from application.videos.hls_playlist import PLAYLIST_TYPE, GetHlsPlaylist, HlsPlaylistQuery
 from application.videos.list_videos import MAX_QUERY_WORDS, ListVideos, ListVideosQuery
 from application.videos.stream_video import StreamVideo, StreamVideoQuery
 from application.videos.update_video import UpdateVideo, UpdateVideoCommand
 from domain.videos import HASHTAG_MAX
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.errors import problem
 from entrypoints.http.idempotency import IdempotencyKey
+from entrypoints.http.media_responses import (
+    IMMUTABLE,
+    SHORT,
+    bytes_response,
+    media_responses,
+    object_response,
+)
 from entrypoints.http.observability import UPLOADS
 from entrypoints.http.paging import Cursor, Limit, viewer_id
-from entrypoints.http.ranges import UnsatisfiableRange, parse_range
 from entrypoints.http.schemas.common import CONTROL, SPACE
 from entrypoints.http.schemas.openapi import OptionalBodyOperation
 from entrypoints.http.schemas.problems import described_by, problems
@@ -52,19 +57,28 @@ from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 VideoKeyShape = tuple[datetime, UUID]
 # The use case's rule for the searched hashtag (422 otherwise), in the document.
 _HASHTAG_PATTERN = rf"^#?[^#{SPACE}{CONTROL}]{{1,{HASHTAG_MAX}}}$"
-_STREAM_RESPONSES = {
-    200: ResponseSpec(
-        bytes, media_type="video/*", description="The whole file.", generate_examples=False
+STREAM_CACHE = "max-age=3600"
+_HEAD_NOTE = (
+    "\n\n`HEAD` answers the same without the body. Opened directly, a browser can play or show it "
+    "(the answer's policy lets the browser's own player load it)."
+)
+VersionParameter = Annotated[
+    str | None,
+    QueryParameter(
+        max_length=64,
+        description="The poster's version, as `posterUrl` carries it: when it names the current "
+        "poster, the answer may be cached for good.",
     ),
-    206: ResponseSpec(
-        bytes,
-        media_type="video/*",
-        description="The `Range` asked for (`Content-Range`).",
-        generate_examples=False,
+]
+PlaylistName = Annotated[
+    str,
+    Parameter(
+        max_length=20,
+        pattern=r"^(master|[1-9][0-9]{0,3}p)\.m3u8$",
+        description="`master.m3u8`, or a rendition's media playlist named by its short side "
+        "(`720p.m3u8`).",
     ),
-    302: ResponseSpec(None, description="The file is at the short-lived URL in `Location`."),
-    304: ResponseSpec(None, description="Not modified: `If-None-Match` names the current ETag."),
-}
+]
 
 
 class VideosController(ApiController):
@@ -259,11 +273,13 @@ class VideosController(ApiController):
     @get(
         "/{video_id:uuid}/stream",
         operation_id="streamVideo",
-        summary="Play a video",
-        description=described_by(StreamVideo)
-        + "\n\n302 to a short-lived storage URL, or the bytes (200, or 206 for a `Range` request).",
+        summary="Play a video (MP4)",
+        description=described_by(StreamVideo) + _HEAD_NOTE,
         security=OPTIONAL_SECURITY,
-        responses={**problems(401, 404, 416), **_STREAM_RESPONSES},
+        responses={
+            **problems(401, 404, 416),
+            **media_responses("video/mp4", redirects=True, ranges=True),
+        },
         status_code=200,
     )
     async def stream(
@@ -273,38 +289,158 @@ class VideosController(ApiController):
         viewer: SkipValidation[Principal | None],
         stream_video: SkipValidation[StreamVideo],
     ) -> Response[bytes]:
-        plan = await stream_video.execute(
-            StreamVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
-        )
-        if plan.redirect_url is not None:
-            return Redirect(
-                plan.redirect_url, status_code=302, headers={"Cache-Control": "no-store"}
-            )
-        headers = {
-            "Accept-Ranges": "bytes",
-            "ETag": plan.etag,
-            "X-Content-Type-Options": "nosniff",
-            "Cache-Control": "private, max-age=3600",
-        }
-        if request.headers.get("if-none-match") == plan.etag:
-            return Response(b"", status_code=304, headers=headers)
-        if_range = request.headers.get("if-range")
-        range_header = request.headers.get("range") if if_range in (None, plan.etag) else None
-        try:
-            byte_range = parse_range(range_header, plan.size_bytes)
-        except UnsatisfiableRange:
-            raise problem(
-                416,
-                f"The range is outside the file's {plan.size_bytes} bytes.",
-                headers={"Content-Range": f"bytes */{plan.size_bytes}"},
-            ) from None
-        start, end = byte_range or (0, plan.size_bytes - 1)
-        headers["Content-Length"] = str(end - start + 1)
-        if byte_range is not None:
-            headers["Content-Range"] = f"bytes {start}-{end}/{plan.size_bytes}"
-        return Stream(  # type: ignore[return-value]
-            plan.read(start, end),
-            status_code=206 if byte_range is not None else 200,
-            media_type=plan.content_type,
-            headers=headers,
-        )
+        return await _stream(request, video_id, viewer, stream_video)
+
+    @head(
+        "/{video_id:uuid}/stream",
+        operation_id="streamVideoHead",
+        summary="Headers of the video's MP4",
+        description="`GET /videos/{id}/stream` without the body.",
+        security=OPTIONAL_SECURITY,
+        responses={
+            **problems(401, 404, 416),
+            **media_responses("video/mp4", redirects=True, ranges=True),
+        },
+        status_code=200,
+    )
+    async def stream_head(
+        self,
+        request: Request[Any, Any, Any],
+        video_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        stream_video: SkipValidation[StreamVideo],
+    ) -> Response[None]:
+        return await _stream(request, video_id, viewer, stream_video)
+
+    @get(
+        "/{video_id:uuid}/poster",
+        operation_id="getPoster",
+        summary="The video's poster image",
+        description=described_by(GetPoster) + _HEAD_NOTE,
+        security=OPTIONAL_SECURITY,
+        responses={
+            **problems(401, 404, 416),
+            **media_responses("image/jpeg", redirects=True, ranges=True),
+        },
+        status_code=200,
+    )
+    async def poster(
+        self,
+        request: Request[Any, Any, Any],
+        video_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        get_poster: SkipValidation[GetPoster],
+        v: VersionParameter = None,
+    ) -> Response[bytes]:
+        return await _poster(request, video_id, viewer, get_poster, v)
+
+    @head(
+        "/{video_id:uuid}/poster",
+        operation_id="getPosterHead",
+        summary="Headers of the video's poster",
+        description="`GET /videos/{id}/poster` without the body.",
+        security=OPTIONAL_SECURITY,
+        responses={
+            **problems(401, 404, 416),
+            **media_responses("image/jpeg", redirects=True, ranges=True),
+        },
+        status_code=200,
+    )
+    async def poster_head(
+        self,
+        request: Request[Any, Any, Any],
+        video_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
+        get_poster: SkipValidation[GetPoster],
+        v: VersionParameter = None,
+    ) -> Response[None]:
+        return await _poster(request, video_id, viewer, get_poster, v)
+
+    @get(
+        "/{video_id:uuid}/hls/{name:str}",
+        operation_id="getHlsPlaylist",
+        summary="The video's HLS playlists",
+        description=described_by(GetHlsPlaylist) + _HEAD_NOTE,
+        security=OPTIONAL_SECURITY,
+        responses={
+            **problems(401, 404),
+            **media_responses(PLAYLIST_TYPE, redirects=False, ranges=False),
+        },
+        status_code=200,
+    )
+    async def hls(
+        self,
+        request: Request[Any, Any, Any],
+        video_id: FromPath[UUID],
+        name: PlaylistName,
+        viewer: SkipValidation[Principal | None],
+        get_hls_playlist: SkipValidation[GetHlsPlaylist],
+    ) -> Response[bytes]:
+        return await _hls(request, video_id, name, viewer, get_hls_playlist)
+
+    @head(
+        "/{video_id:uuid}/hls/{name:str}",
+        operation_id="getHlsPlaylistHead",
+        summary="Headers of an HLS playlist",
+        description="`GET /videos/{id}/hls/{name}` without the body.",
+        security=OPTIONAL_SECURITY,
+        responses={
+            **problems(401, 404),
+            **media_responses(PLAYLIST_TYPE, redirects=False, ranges=False),
+        },
+        status_code=200,
+    )
+    async def hls_head(
+        self,
+        request: Request[Any, Any, Any],
+        video_id: FromPath[UUID],
+        name: PlaylistName,
+        viewer: SkipValidation[Principal | None],
+        get_hls_playlist: SkipValidation[GetHlsPlaylist],
+    ) -> Response[None]:
+        return await _hls(request, video_id, name, viewer, get_hls_playlist)
+
+
+async def _stream(
+    request: Request[Any, Any, Any],
+    video_id: UUID,
+    viewer: Principal | None,
+    stream_video: StreamVideo,
+) -> Response[Any]:
+    plan = await stream_video.execute(
+        StreamVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+    )
+    return object_response(request, plan, cache_control=f"private, {STREAM_CACHE}")
+
+
+async def _poster(
+    request: Request[Any, Any, Any],
+    video_id: UUID,
+    viewer: Principal | None,
+    get_poster: GetPoster,
+    version: str | None,
+) -> Response[Any]:
+    poster = await get_poster.execute(
+        GetPosterQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+    )
+    cache = IMMUTABLE if version == poster.version else SHORT  # `?v=` of the current poster
+    return object_response(request, poster.plan, cache_control=f"private, {cache}")
+
+
+async def _hls(
+    request: Request[Any, Any, Any],
+    video_id: UUID,
+    name: str,
+    viewer: Principal | None,
+    get_hls_playlist: GetHlsPlaylist,
+) -> Response[Any]:
+    playlist = await get_hls_playlist.execute(
+        HlsPlaylistQuery(video_id=video_id, name=name, viewer_id=viewer_id(viewer))
+    )
+    return bytes_response(
+        request,
+        playlist.encode("utf-8"),
+        content_type=PLAYLIST_TYPE,
+        etag=None,
+        cache_control=f"private, {SHORT}",
+    )

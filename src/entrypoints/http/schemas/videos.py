@@ -34,8 +34,24 @@ ETAG_MAX = 200
 COMPLETE_BODY_LIMIT = MAX_PARTS * (2 * ETAG_MAX + 64) + 1024
 
 
+class RenditionOut(msgspec.Struct, rename="camel"):
+    """One HLS rendition, as displayed (rotation applied), and its average bit rate."""
+
+    height: int
+    width: int
+    bitrate_kbps: int
+
+
 class VideoOut(msgspec.Struct, rename="camel"):
-    """A video. `commentCount` counts replies too; `streamUrl` is set once the video is ready."""
+    """A video. `commentCount` counts replies too.
+
+    Once `ready`: `streamUrl` (the MP4), `posterUrl` (versioned: a new poster has a new URL),
+    `hlsUrl` (the master playlist), `durationSeconds`, `width` and `height` (as displayed: rotation
+    applied) are set, `blurhash` is a BlurHash of the poster (a placeholder to paint at once) and
+    `renditions` lists each HLS rendition, lowest first. Before, they are null and `renditions`
+    is empty. `contentType` and `sizeBytes` keep describing the upload (the stream is always
+    `video/mp4`).
+    """
 
     id: Id
     author: UserSummaryOut
@@ -56,6 +72,10 @@ class VideoOut(msgspec.Struct, rename="camel"):
     created_at: Timestamp
     published_at: Timestamp | None
     stream_url: str | None
+    poster_url: str | None
+    blurhash: str | None
+    hls_url: str | None
+    renditions: list[RenditionOut]
 
 
 class VideoPageOut(msgspec.Struct, rename="camel"):
@@ -144,6 +164,7 @@ class UploadReceivedOut(msgspec.Struct):
 
 def video_out(view: VideoView, base_url: str) -> VideoOut:
     video = view.video
+    processed = video.is_processed
     return VideoOut(
         id=str(video.id),
         author=summary_out(view.author),
@@ -166,6 +187,14 @@ def video_out(view: VideoView, base_url: str) -> VideoOut:
         stream_url=f"{base_url}/api/v1/videos/{video.id}/stream"
         if video.status.value == "ready"
         else None,
+        poster_url=f"{base_url}/api/v1/videos/{video.id}/poster?v={video.poster_version}"
+        if processed and video.poster_version
+        else None,
+        blurhash=video.blurhash if processed else None,
+        hls_url=f"{base_url}/api/v1/videos/{video.id}/hls/master.m3u8" if processed else None,
+        renditions=[RenditionOut(r.height, r.width, r.bitrate_kbps) for r in video.renditions]
+        if processed
+        else [],
     )
 
 
