@@ -8,11 +8,26 @@ Anything the work itself prints goes to standard error, so that it cannot garble
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import os
 import pickle
 import resource
+import signal
 import sys
 from typing import Any
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent(deadline_seconds: int) -> None:
+    """Die with the parent (Linux), and in any case after `deadline_seconds` (SIGALRM)."""
+    signal.alarm(deadline_seconds)
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() == 1:  # the parent died before the line above took effect
+        os._exit(1)
 
 
 def _apply_limits(memory_bytes: int | None, niceness: int) -> None:
@@ -43,6 +58,7 @@ def main() -> int:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     setup = pickle.load(sys.stdin.buffer)  # noqa: S301 - sent by our parent
     sys.path[:] = setup.sys_path
+    _end_with_parent(setup.deadline_seconds)
     _apply_limits(setup.memory_bytes, setup.niceness)
     message = _outcome()
     try:

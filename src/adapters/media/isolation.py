@@ -4,7 +4,8 @@ Each call starts a fresh interpreter (`python -I -m adapters.media.child`, about
 PyAV imported) and sends it the function and its arguments. The child lowers its priority, caps
 its address space (`RLIMIT_AS`), writes no core dump, runs the function and sends back the result.
 The parent waits without blocking its event loop, up to a wall-clock limit: a child that hangs is
-killed at the limit; one that crashes (a signal), exits without answering or runs out of memory
+killed at the limit (and, should the parent itself be killed, the child ends with it, or at the
+latest shortly after the limit by an alarm of its own); one that crashes (a signal), exits without answering or runs out of memory
 becomes a `ChildFailed` saying what happened. The parent is never affected, and a cancelled wait
 kills the child too.
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import math
 import pickle
 import signal
 import sys
@@ -33,6 +35,7 @@ from domain.errors import DomainError
 T = TypeVar("T")
 
 CHILD_MODULE = "adapters.media.child"
+_GRACE_SECONDS = 30
 _STDERR_TAIL = 500
 
 
@@ -67,6 +70,7 @@ class ChildSetup:
     sys_path: list[str]
     memory_bytes: int | None
     niceness: int
+    deadline_seconds: int  # the child ends itself past this, should its parent be gone
 
 
 async def run_in_child(function: Callable[..., T], *args: Any, limits: ChildLimits) -> T:
@@ -74,7 +78,8 @@ async def run_in_child(function: Callable[..., T], *args: Any, limits: ChildLimi
 
     `function` must be a module-level function; it and `args` must be picklable.
     """
-    setup = ChildSetup(list(sys.path), limits.memory_bytes, limits.niceness)
+    deadline = math.ceil(limits.timeout_seconds) + _GRACE_SECONDS
+    setup = ChildSetup(list(sys.path), limits.memory_bytes, limits.niceness, deadline)
     request = pickle.dumps(setup) + pickle.dumps((function, args))
     process = await asyncio.create_subprocess_exec(
         sys.executable,

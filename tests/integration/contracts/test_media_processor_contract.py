@@ -489,3 +489,43 @@ async def test_domain_errors_raised_in_the_child_arrive_as_they_are() -> None:
 
 def _reject() -> None:
     raise MediaRejected("nope")
+
+
+_PARENT = """
+import asyncio, sys
+from pathlib import Path
+from adapters.media.isolation import ChildLimits, run_in_child
+from tests.integration.contracts.test_media_processor_contract import _report_pid_and_hang
+asyncio.run(run_in_child(_report_pid_and_hang, Path(sys.argv[1]), limits=ChildLimits(600)))
+"""
+
+
+def test_a_child_ends_with_its_parent_when_the_parent_is_killed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    pid_file = tmp_path / "pid"
+    parent = subprocess.Popen([sys.executable, "-c", _PARENT, str(pid_file)])
+    try:
+        deadline = time.monotonic() + 20
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the child never started"
+            time.sleep(0.02)
+        child = int(pid_file.read_text())
+        parent.kill()  # a worker killed with -9: no chance to stop its child
+        parent.wait(timeout=10)
+        deadline = time.monotonic() + 10
+        while _alive(child):
+            assert time.monotonic() < deadline, "the child outlived its parent"
+            time.sleep(0.05)
+    finally:
+        parent.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as stat:  # a zombie waiting for its reaper is gone already
+        return stat.read().split()[2] != "Z"
