@@ -40,6 +40,8 @@ def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "landscape": ClipSpec(width=160, height=90, seconds=1.0),
         "portrait": ClipSpec(width=90, height=160, seconds=1.0, audio=False),
         "rotated": ClipSpec(width=160, height=90, seconds=1.0, rotation=90),
+        "rotated_180": ClipSpec(width=160, height=90, seconds=0.4, rotation=180, audio=False),
+        "rotated_270": ClipSpec(width=160, height=90, seconds=0.4, rotation=270, audio=False),
         "webm": ClipSpec(width=160, height=90, seconds=1.0, container="webm"),
         "odd_webm": ClipSpec(width=161, height=91, seconds=0.6, container="webm", audio=False),
         "mov": ClipSpec(width=160, height=90, seconds=1.0, container="mov"),
@@ -291,20 +293,40 @@ async def test_an_odd_sized_source_gets_even_dimensions(
     assert [(r.width, r.height) for r in media.renditions] == [(160, 90)]
 
 
+# Where the stored top-left corner shows after the turn (x, y as fractions of the size).
+TURNS = {
+    "rotated": ((90, 160), (0.0, 1.0)),  # a quarter counter-clockwise: bottom left
+    "rotated_180": ((160, 90), (1.0, 1.0)),  # half a turn: bottom right
+    "rotated_270": ((90, 160), (1.0, 0.0)),  # a quarter clockwise: top right
+}
+
+
+def _corner(image: Image.Image, where: tuple[float, float]) -> object:
+    x = 3 if where[0] == 0 else image.width - 4
+    y = 3 if where[1] == 0 else image.height - 4
+    return image.getpixel((x, y))
+
+
+@pytest.mark.parametrize("name", sorted(TURNS))
 async def test_rotation_is_applied_to_every_output(
-    processor: PyAvMediaProcessor, clips: dict[str, Path], workspace: Path, tmp_path: Path
+    processor: PyAvMediaProcessor,
+    clips: dict[str, Path],
+    workspace: Path,
+    tmp_path: Path,
+    name: str,
 ) -> None:
-    media = await processor.process(clips["rotated"], workspace, PLAN)
-    assert [(r.width, r.height) for r in media.renditions] == [(90, 160)]
-    _, frames = _playlist_frames(workspace / "hls", "90p.m3u8", tmp_path)
+    size, corner = TURNS[name]
+    media = await processor.process(clips[name], workspace, PLAN)
+    assert (media.info.width, media.info.height) == size
+    assert [(r.width, r.height) for r in media.renditions] == [size]
+    playlist = f"{min(size)}p.m3u8"
+    _, frames = _playlist_frames(workspace / "hls", playlist, tmp_path)
     frame = frames[0]
-    assert (frame.width, frame.height, frame.rotation) == (90, 160, 0)
-    # Turned a quarter counter-clockwise, the stored top-left corner is at the bottom left.
-    image = frame.to_image()
-    assert _near(image.getpixel((3, image.height - 4)), RED)
+    assert (frame.width, frame.height, frame.rotation) == (*size, 0)
+    assert _near(_corner(frame.to_image(), corner), RED)
     with Image.open(workspace / "poster.jpg") as poster:
-        assert poster.size == (90, 160)
-        assert _near(poster.getpixel((3, poster.height - 4)), RED)
+        assert poster.size == size
+        assert _near(_corner(poster, corner), RED)
 
 
 async def test_portrait_clips_without_audio_have_video_only_renditions(
