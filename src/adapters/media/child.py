@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import importlib
 import os
 import pickle
 import resource
@@ -44,6 +45,9 @@ def _outcome() -> tuple[str, Any]:
 
     try:
         function, args = pickle.load(sys.stdin.buffer)  # noqa: S301 - sent by our parent
+        if isinstance(function, str):  # "package.module:function"
+            module, _, name = function.partition(":")
+            function = getattr(importlib.import_module(module), name)
         return "ok", function(*args)
     except DomainError as error:
         return "domain", error

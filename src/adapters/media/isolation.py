@@ -73,10 +73,11 @@ class ChildSetup:
     deadline_seconds: int  # the child ends itself past this, should its parent be gone
 
 
-async def run_in_child(function: Callable[..., T], *args: Any, limits: ChildLimits) -> T:
+async def run_in_child(function: Callable[..., T] | str, *args: Any, limits: ChildLimits) -> T:
     """`function(*args)` in a new child process under `limits`; raises `ChildFailed` if it fails.
 
-    `function` must be a module-level function; it and `args` must be picklable.
+    `function` is a module-level function, or its name as `"package.module:function"` (then this
+    process need not import its module: the server never loads FFmpeg); `args` must be picklable.
     """
     deadline = math.ceil(limits.timeout_seconds) + _GRACE_SECONDS
     setup = ChildSetup(list(sys.path), limits.memory_bytes, limits.niceness, deadline)

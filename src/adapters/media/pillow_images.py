@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from adapters.media import images
 from adapters.media.isolation import ChildFailed, ChildLimits, run_in_child
 from application.ports.image_processor import AvatarImages, ImageProcessor, ImageRejected
 
@@ -18,9 +17,14 @@ class PillowImageProcessor(ImageProcessor):
 
     async def avatar(self, data: bytes, *, sizes: tuple[int, ...], max_pixels: int) -> AvatarImages:
         try:
-            return await run_in_child(
-                images.avatar_variants, data, sizes, max_pixels, limits=self._limits
+            avatar: AvatarImages = await run_in_child(
+                "adapters.media.images:avatar_variants",
+                data,
+                sizes,
+                max_pixels,
+                limits=self._limits,
             )
+            return avatar
         except ChildFailed as failed:
             raise ImageRejected(
                 f"The image could not be decoded (its decoder {failed})."

@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from adapters.media import pyav_work
+from adapters.media.encoder_settings import X264Settings
 from adapters.media.isolation import ChildFailed, ChildLimits, run_in_child
-from adapters.media.transcoding import X264Settings
 from application.ports.media_processor import (
     MediaProcessingFailed,
     MediaProcessor,
@@ -28,15 +27,19 @@ WORKSPACE_PREFIX = "clipstream-media-"
 T = TypeVar("T")
 
 
+_WORK = "adapters.media.pyav_work"
+
+
 @dataclass(frozen=True, slots=True)
 class MediaWork:
-    """The module-level functions a child runs: PyAV's, or (in tests) ones that hang or crash."""
+    """The module-level functions a child runs: PyAV's (named, so that this process never imports
+    PyAV), or (in tests) ones that hang or crash."""
 
-    probe: Callable[[Path], MediaInfo] = pyav_work.probe
-    process: Callable[[Path, Path, ProcessingPlan, X264Settings], ProcessedMedia] = (
-        pyav_work.process_file
+    probe: Callable[[Path], MediaInfo] | str = f"{_WORK}:probe"
+    process: Callable[[Path, Path, ProcessingPlan, X264Settings], ProcessedMedia] | str = (
+        f"{_WORK}:process_file"
     )
-    poster_at: Callable[[Path, Path, float], PosterImage] = pyav_work.poster_at_file
+    poster_at: Callable[[Path, Path, float], PosterImage] | str = f"{_WORK}:poster_at_file"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +104,7 @@ class PyAvMediaProcessor(MediaProcessor):
         return await self._run(limits, self._work.poster_at, source, output_dir, at_seconds)
 
     @staticmethod
-    async def _run(limits: ChildLimits, function: Callable[..., T], *args: object) -> T:
+    async def _run(limits: ChildLimits, function: Callable[..., T] | str, *args: object) -> T:
         try:
             return await run_in_child(function, *args, limits=limits)
         except ChildFailed as failed:

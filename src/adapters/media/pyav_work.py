@@ -15,6 +15,7 @@ from av.container import InputContainer
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
+from adapters.media.encoder_settings import X264Settings
 from adapters.media.packaging import package_hls, write_master
 from adapters.media.posters import PosterPicker, poster_file, write_poster
 from adapters.media.probing import (
@@ -24,7 +25,7 @@ from adapters.media.probing import (
     probe_file,
     video_stream_of,
 )
-from adapters.media.transcoding import RenditionWriter, X264Settings, frame_interval
+from adapters.media.transcoding import RenditionWriter, frame_interval
 from application.ports.media_processor import (
     MediaRejected,
     OutputFile,

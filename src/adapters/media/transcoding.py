@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from av.filter.context import FilterContext
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
+from adapters.media.encoder_settings import X264Settings
 from adapters.media.probing import StoredSize
 from domain.media import Size
 
@@ -34,15 +34,6 @@ MAX_FRAME_RATE = 60.0
 MAX_BITS_PER_PIXEL = 0.1
 AUDIO_RATES = (44100, 48000)
 _MAX_BAD_PACKETS = 100
-
-
-@dataclass(frozen=True, slots=True)
-class X264Settings:
-    """The x264 trade between speed and size: `preset` (ultrafast..veryslow) and `crf` (0..51)."""
-
-    preset: str = "veryfast"
-    crf: int = 23
-    threads: int = 0  # 0: x264 picks (one per core, and more)
 
 
 def max_rate_kbps(size: Size, frame_rate: float) -> int:
