@@ -7,6 +7,7 @@ after rotation, and a square that moves across a gradient so that the encoder ha
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,3 +110,26 @@ def make_damaged(path: Path, valid: Path) -> Path:
     ftyp_size = int.from_bytes(head[:4], "big")
     path.write_bytes(head[:ftyp_size] + os.urandom(4096))
     return path
+
+
+_TINY: dict[float, bytes] = {}
+
+
+def tiny_clip(seconds: float = 0.4) -> bytes:
+    """The bytes of a very small real clip (64x36, no audio): for tests that need a video that
+    processes in a blink. Made once per process and duration."""
+    if seconds not in _TINY:
+        with tempfile.TemporaryDirectory(prefix="clipstream-clip-") as folder:
+            spec = ClipSpec(width=64, height=36, seconds=seconds, audio=False)
+            _TINY[seconds] = make_clip(Path(folder) / "tiny.mp4", spec).read_bytes()
+    return _TINY[seconds]
+
+
+def padded_clip(size: int) -> bytes:
+    """A real clip of exactly `size` bytes: a tiny one followed by a `free` box (which players
+    skip), for multipart uploads that must be large but quick to process."""
+    clip = tiny_clip()
+    room = size - len(clip)
+    if room < 8:
+        raise ValueError(f"a padded clip needs at least {len(clip) + 8} bytes")
+    return clip + room.to_bytes(4, "big") + b"free" + bytes(room - 8)

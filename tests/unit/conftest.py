@@ -12,6 +12,7 @@ from entrypoints.composition import Container, build_container
 from entrypoints.config import Settings
 from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
+from tests.support.fake_media import FakeMediaProcessor
 
 TEST_SECRET = b"unit-test-secret-that-is-at-least-32-bytes-long"
 METRICS_TOKEN = b"unit-test-metrics-token-at-least-32-bytes"
@@ -38,6 +39,8 @@ def make_container(clock: ManualClock) -> Callable[..., Container]:
         )
         container = build_container(settings, storage="memory")
         container.core.clock.override(providers.Object(clock))
+        # Videos are "processed" by a fake (no decoding, no child process): see fake_media.
+        container.core.media.override(providers.Object(FakeMediaProcessor()))
         return container
 
     return make

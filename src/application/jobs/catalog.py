@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from application.ports.task_queue import DEFAULT_QUEUE, PeriodicTask, RetryPolicy, TaskSpec
+from application.ports.task_queue import (
+    DEFAULT_QUEUE,
+    MEDIA_QUEUE,
+    PeriodicTask,
+    RetryPolicy,
+    TaskSpec,
+)
 
 # Maintenance: idempotent sweeps that fire once per period. A failed sweep is retried quickly
 # once or twice; the next period sweeps again anyway.
@@ -36,11 +42,26 @@ FORGET_ENDED_SESSIONS = TaskSpec(
 )
 """Sessions that ended and refresh tokens that expired more than a week ago are forgotten."""
 
+# Media: CPU-heavy, on the `media` queue. An attempt that crashes, hangs past the processing time
+# limit or runs out of memory is retried twice, a little later each time; then the video fails.
+_MEDIA_RETRY = RetryPolicy(
+    max_attempts=3, backoff=timedelta(seconds=30), max_backoff=timedelta(minutes=5)
+)
+
+PROCESS_VIDEO = TaskSpec(name="videos.process", queue=MEDIA_QUEUE, retry=_MEDIA_RETRY)
+"""`{video_id}`: a completed upload becomes `ready` (poster, renditions, HLS, MP4) or `failed`;
+after the last failed attempt it is `failed` ("processing failed"). One job per video at a time."""
+
+RENEW_POSTER = TaskSpec(name="videos.renew_poster", queue=MEDIA_QUEUE, retry=_MEDIA_RETRY)
+"""`{video_id}`: a new poster at the moment the owner picked (`posterAtSeconds`)."""
+
 TASKS: tuple[TaskSpec, ...] = (
     EXPIRE_UPLOADS,
     RETRY_STORAGE_DELETIONS,
     FORGET_IDEMPOTENCY_KEYS,
     FORGET_ENDED_SESSIONS,
+    PROCESS_VIDEO,
+    RENEW_POSTER,
 )
 """Every task of the application."""
 

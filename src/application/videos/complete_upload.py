@@ -8,6 +8,7 @@ from uuid import UUID
 
 from application.common.storage_cleanup import StorageCleanup
 from application.common.visibility import owned_video, visible_view
+from application.jobs.catalog import PROCESS_VIDEO
 from application.ports.clock import Clock
 from application.ports.deletion_queue import PendingDeletion
 from application.ports.object_storage import CompletedPart, ObjectStorage, UploadRejected
@@ -27,12 +28,14 @@ class CompleteUploadCommand:
 
 
 class CompleteUpload:
-    """Check the uploaded file and make the video ready, or failed.
+    """Check the uploaded file and hand it to processing, or fail the video.
 
     Rules: only the owner may complete, and only a video still `uploading` (else 409). A multipart
     upload needs every part's number and ETag. The stored file must exist, have exactly the declared
     `sizeBytes`, and start like the declared container (MP4/QuickTime: an `ftyp` box; WebM: the EBML
     header). Otherwise the video becomes `failed` with a `failureReason` and the file is deleted.
+    A good file makes the video `processing`, and its processing job is queued in the same
+    transaction; processing then makes it `ready` or `failed` (see the processing job).
     """
 
     def __init__(
@@ -66,7 +69,10 @@ class CompleteUpload:
         queued: list[PendingDeletion] = []
         async with self._uow() as uow:
             if reason is None:
-                finished = video.moved_to(VideoStatus.READY, now)
+                finished = video.moved_to(VideoStatus.PROCESSING, now)
+                await uow.tasks.defer(
+                    PROCESS_VIDEO, {"video_id": str(video.id)}, dedupe_key=str(video.id)
+                )
             else:
                 finished = video.moved_to(VideoStatus.FAILED, now, reason=reason)
                 queued.append(PendingDeletion(video.storage_key, video.upload_id))

@@ -34,3 +34,12 @@ class PlaybackPolicy:
     """How long signed stream, poster and segment URLs stay valid."""
 
     url_ttl_seconds: int = 3600
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessingPolicy:
+    """What processing makes of an upload, and what it keeps."""
+
+    rendition_heights: tuple[int, ...] = (360, 720)
+    max_duration_seconds: int = 600
+    keep_originals: bool = False

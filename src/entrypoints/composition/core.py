@@ -9,7 +9,9 @@ from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 from redis.asyncio import Redis
 
+from adapters.media.encoder_settings import X264Settings
 from adapters.media.pillow_images import PillowImageProcessor
+from adapters.media.pyav_processor import MediaLimits, PyAvMediaProcessor
 from adapters.memory.login_attempts import MemoryLoginAttemptStore
 from adapters.memory.views import MemoryViewDeduplicator
 from adapters.redis.login_attempts import RedisLoginAttemptStore
@@ -22,7 +24,7 @@ from adapters.storage.upload_grants import HmacUploadGrants
 from adapters.system import SystemClock, Uuid7Generator
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.view_deduplicator import ViewDeduplicator
-from application.videos.settings import PlaybackPolicy, UploadPolicy
+from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.ports import CorePorts
 from entrypoints.composition.wiring import Slot, singleton
 from entrypoints.config import Settings
@@ -30,6 +32,25 @@ from entrypoints.config import Settings
 
 def _api_base_url(settings: Settings) -> str:
     return settings.api_base_url
+
+
+def _media_processor(settings: Settings) -> PyAvMediaProcessor:
+    """PyAV, each call in a child process under the configured time and memory limits."""
+    return PyAvMediaProcessor(
+        MediaLimits(
+            timeout_seconds=settings.processing_timeout_seconds,
+            memory_bytes=settings.processing_memory_mb * 1024 * 1024,
+        ),
+        X264Settings(preset=settings.x264_preset, crf=settings.x264_crf),
+    )
+
+
+def _processing_policy(settings: Settings) -> ProcessingPolicy:
+    return ProcessingPolicy(
+        rendition_heights=settings.rendition_heights,
+        max_duration_seconds=settings.max_duration_seconds,
+        keep_originals=settings.keep_originals,
+    )
 
 
 def _memory_stores() -> StoreRegistry:
@@ -74,8 +95,12 @@ class Core(CorePorts):
     playback_policy = providers.Singleton(
         PlaybackPolicy, url_ttl_seconds=settings.provided.media_url_ttl_seconds
     )
-    # Pictures are decoded in child processes: nothing of them runs in this process.
+    # Pictures and videos are decoded in child processes: nothing of them runs in this process.
     images = singleton(PillowImageProcessor)
+    media: providers.Singleton[PyAvMediaProcessor] = providers.Singleton(_media_processor, settings)
+    processing_policy: providers.Singleton[ProcessingPolicy] = providers.Singleton(
+        _processing_policy, settings
+    )
     # The HTTP layer's stores (Litestar's rate limit counts in them).
     stores = singleton(_memory_stores)
 

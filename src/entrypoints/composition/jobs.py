@@ -17,6 +17,7 @@ import logging
 from collections.abc import AsyncIterator, Collection, Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
+from uuid import UUID
 
 from adapters.jobs.memory import MemoryJobStore
 from adapters.jobs.procrastinate_schema import pending_migrations
@@ -25,7 +26,10 @@ from adapters.jobs.registry import JobRegistry
 from adapters.jobs.runner import InProcessJobRunner, JobStore
 from adapters.jobs.sql_queue import SqlJobStore
 from application.jobs import catalog
-from application.ports.task_queue import PeriodicTask, TaskBinding
+from application.ports.task_queue import Payload, PeriodicTask, TaskBinding
+from application.videos.fail_processing import FailProcessingCommand
+from application.videos.process_video import ProcessVideoCommand
+from application.videos.renew_poster import RenewPosterCommand
 from entrypoints.composition.job_queues import is_postgres, libpq_conninfo
 from entrypoints.job_metrics import observe_job
 
@@ -60,11 +64,25 @@ def application_bindings(container: Container) -> list[TaskBinding]:
     async def forget_ended_sessions(_payload: object) -> None:
         await container.maintenance.forget_ended_sessions().execute()
 
+    async def process_video(payload: Payload) -> None:
+        command = ProcessVideoCommand(video_id=UUID(str(payload["video_id"])))
+        await container.videos.process_video().execute(command)
+
+    async def give_up_processing(payload: Payload, error: str) -> None:
+        command = FailProcessingCommand(video_id=UUID(str(payload["video_id"])), error=error)
+        await container.videos.fail_processing().execute(command)
+
+    async def renew_poster(payload: Payload) -> None:
+        command = RenewPosterCommand(video_id=UUID(str(payload["video_id"])))
+        await container.videos.renew_poster().execute(command)
+
     return [
         TaskBinding(catalog.EXPIRE_UPLOADS, expire_uploads),
         TaskBinding(catalog.RETRY_STORAGE_DELETIONS, retry_storage_deletions),
         TaskBinding(catalog.FORGET_IDEMPOTENCY_KEYS, forget_idempotency_keys),
         TaskBinding(catalog.FORGET_ENDED_SESSIONS, forget_ended_sessions),
+        TaskBinding(catalog.PROCESS_VIDEO, process_video, give_up_processing),
+        TaskBinding(catalog.RENEW_POSTER, renew_poster),
     ]
 
 

@@ -26,6 +26,7 @@ from application.ports.id_generator import IdGenerator
 from application.ports.idempotency_store import IdempotencyStore
 from application.ports.image_processor import ImageProcessor
 from application.ports.login_attempt_store import LoginAttemptStore
+from application.ports.media_processor import MediaProcessor
 from application.ports.media_urls import MediaUrls
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
@@ -34,7 +35,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.upload_grants import UploadGrants
 from application.ports.video_queries import VideoQueries
 from application.ports.view_deduplicator import ViewDeduplicator
-from application.videos.settings import PlaybackPolicy, UploadPolicy
+from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.wiring import Slot
 
 
@@ -54,6 +55,8 @@ class CorePorts(containers.DeclarativeContainer):
     media_urls: Slot[MediaUrls] = providers.Dependency()
     playback_policy: Slot[PlaybackPolicy] = providers.Dependency()
     images: Slot[ImageProcessor] = providers.Dependency()
+    media: Slot[MediaProcessor] = providers.Dependency()
+    processing_policy: Slot[ProcessingPolicy] = providers.Dependency()
 
 
 class StoragePorts(containers.DeclarativeContainer):

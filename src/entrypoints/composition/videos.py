@@ -5,12 +5,15 @@ from __future__ import annotations
 from application.videos.complete_upload import CompleteUpload
 from application.videos.create_video import CreateVideo
 from application.videos.delete_video import DeleteVideo
+from application.videos.fail_processing import FailProcessing
 from application.videos.get_poster import GetPoster
 from application.videos.get_video import GetVideo
 from application.videos.hls_playlist import GetHlsPlaylist
 from application.videos.list_user_videos import ListUserVideos
 from application.videos.list_videos import ListVideos
+from application.videos.process_video import ProcessVideo
 from application.videos.receive_upload import ReceiveUpload
+from application.videos.renew_poster import RenewPoster
 from application.videos.serve_media import ServeMedia
 from application.videos.stream_video import StreamVideo
 from application.videos.update_video import UpdateVideo
@@ -51,3 +54,25 @@ class VideoUseCases(Ports):
         Ports.clock,
     )
     serve_media = singleton(ServeMedia, Ports.storage, Ports.media_urls, Ports.clock)
+    process_video = singleton(
+        ProcessVideo,
+        Ports.unit_of_work,
+        Ports.storage,
+        Ports.media,
+        Ports.storage_cleanup,
+        Ports.clock,
+        Ports.ids,
+        Ports.processing_policy,
+    )
+    fail_processing = singleton(
+        FailProcessing, Ports.unit_of_work, Ports.storage_cleanup, Ports.clock
+    )
+    renew_poster = singleton(
+        RenewPoster,
+        Ports.unit_of_work,
+        Ports.storage,
+        Ports.media,
+        Ports.storage_cleanup,
+        Ports.clock,
+        Ports.ids,
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
@@ -15,6 +16,8 @@ from entrypoints.composition import Container, build_container
 from entrypoints.config import Settings
 from entrypoints.http.app import create_app
 from tests.integration.conftest import PostgresDatabases
+from tests.support.fake_media import FakeMediaProcessor
+from tests.support.processing import process_now
 from tests.unit.http.test_http_videos import mp4, path_of
 
 pytestmark = pytest.mark.postgres
@@ -45,6 +48,7 @@ async def app(
         rate_limit_per_minute=0,
     )
     container = build_container(settings)
+    container.core.media.override(providers.Object(FakeMediaProcessor.tiny()))
     async with AsyncTestClient(app=create_app(container)) as client:
         yield client, container
 
@@ -55,7 +59,7 @@ async def _user(client: Client, name: str) -> tuple[str, dict[str, str]]:
     return tokens["user"]["id"], {"Authorization": f"Bearer {tokens['accessToken']}"}
 
 
-async def _publish(client: Client, auth: dict[str, str], caption: str) -> str:
+async def _publish(client: Client, container: Container, auth: dict[str, str], caption: str) -> str:
     data = mp4(600)
     created = (
         await client.post(
@@ -69,6 +73,7 @@ async def _publish(client: Client, auth: dict[str, str], caption: str) -> str:
     assert (
         await client.post(f"{API}/videos/{video_id}/complete", json={}, headers=auth)
     ).status_code == 200
+    await process_now(container, video_id)
     return video_id
 
 
@@ -82,7 +87,7 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
     for i, (creator_id, auth) in enumerate(creators):
         await client.put(f"{API}/users/{creator_id}/follow", headers=viewer)
         for j in range(6):
-            video_ids.append(await _publish(client, auth, f"clip {i}.{j} #tag"))
+            video_ids.append(await _publish(client, container, auth, f"clip {i}.{j} #tag"))
     for video_id in video_ids[::2]:
         await client.put(f"{API}/videos/{video_id}/like", headers=viewer)
     first_video = video_ids[0]
@@ -132,11 +137,11 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
 async def test_walks_never_repeat_or_skip_while_videos_are_published(
     app: tuple[Client, Container],
 ) -> None:
-    client, _ = app
+    client, container = app
     creator_id, auth = await _user(client, "creator")
     _viewer_id, viewer = await _user(client, "viewer")
     await client.put(f"{API}/users/{creator_id}/follow", headers=viewer)
-    originals = [await _publish(client, auth, f"clip {i}") for i in range(7)]
+    originals = [await _publish(client, container, auth, f"clip {i}") for i in range(7)]
     for limit in (1, 2, 7):
         for url in (f"{API}/videos", f"{API}/feed/following", f"{API}/users/{creator_id}/videos"):
             seen: list[str] = []
@@ -145,7 +150,9 @@ async def test_walks_never_repeat_or_skip_while_videos_are_published(
                 params: dict[str, Any] = {"limit": limit, **({"cursor": cursor} if cursor else {})}
                 page = (await client.get(url, params=params, headers=viewer)).json()
                 seen += [v["id"] for v in page["items"]]
-                await _publish(client, auth, "new one")  # published while the walk goes on
+                await _publish(
+                    client, container, auth, "new one"
+                )  # published while the walk goes on
                 cursor = page["nextCursor"]
                 if cursor is None:
                     break

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from tests.integration.conftest import PostgresDatabases
 from tests.integration.servers import running_server
-from tests.integration.system.test_server_videos import mp4
+from tests.support.clips import tiny_clip
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -41,7 +42,7 @@ async def _register(client: httpx.AsyncClient, username: str) -> tuple[str, dict
 
 
 async def _publish(client: httpx.AsyncClient, auth: dict[str, str]) -> str:
-    data = mp4(2000)
+    data = tiny_clip()
     created = (
         await client.post(
             "/videos", json={"contentType": "video/mp4", "sizeBytes": len(data)}, headers=auth
@@ -50,7 +51,11 @@ async def _publish(client: httpx.AsyncClient, auth: dict[str, str]) -> str:
     assert (await client.put(created["upload"]["url"], content=data)).status_code == 200
     video_id: str = created["video"]["id"]
     done = await client.post(f"/videos/{video_id}/complete", json={}, headers=auth)
-    assert done.json()["status"] == "ready"
+    assert done.json()["status"] == "processing"
+    deadline = time.monotonic() + 60
+    while (await client.get(f"/videos/{video_id}", headers=auth)).json()["status"] != "ready":
+        assert time.monotonic() < deadline, "not processed within 60 s"
+        await asyncio.sleep(0.1)
     return video_id
 
 

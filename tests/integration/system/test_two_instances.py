@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -27,7 +28,7 @@ import redis
 
 from tests.integration.conftest import PostgresDatabases
 from tests.integration.servers import running_server
-from tests.integration.system.test_server_videos import mp4
+from tests.support.clips import tiny_clip
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -114,7 +115,7 @@ def _register(base: str) -> tuple[str, dict[str, str]]:
 
 def _publish(base: str, auth: dict[str, str]) -> str:
     """A ready video; returns its id."""
-    data = mp4(2000)
+    data = tiny_clip()
     created = httpx.post(
         f"{base}{API}/videos",
         json={"contentType": "video/mp4", "sizeBytes": len(data)},
@@ -126,7 +127,14 @@ def _publish(base: str, auth: dict[str, str]) -> str:
     uploaded = httpx.put(created.json()["upload"]["url"], content=data, timeout=10)
     assert uploaded.status_code == 200, uploaded.text
     done = httpx.post(f"{base}{API}/videos/{video_id}/complete", json={}, headers=auth, timeout=10)
-    assert done.json()["status"] == "ready", done.text
+    assert done.json()["status"] == "processing", done.text
+    deadline = time.monotonic() + 60
+    while (
+        httpx.get(f"{base}{API}/videos/{video_id}", headers=auth, timeout=10).json()["status"]
+        != "ready"
+    ):  # processed by a worker of either instance
+        assert time.monotonic() < deadline, "not processed within 60 s"
+        time.sleep(0.1)
     return video_id
 
 

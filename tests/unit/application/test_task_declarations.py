@@ -88,8 +88,16 @@ def test_a_task_runs_on_a_known_queue() -> None:
 
 def test_the_catalog_declares_the_maintenance_sweeps_as_periodic_tasks() -> None:
     periodic = catalog.periodic_tasks(timedelta(minutes=5))
-    assert {item.task for item in periodic} == set(catalog.TASKS)
+    sweeps = {task for task in catalog.TASKS if task.name.startswith("maintenance.")}
+    assert {item.task for item in periodic} == sweeps
     assert {item.every for item in periodic} == {timedelta(minutes=5)}
+
+
+def test_media_work_runs_on_the_media_queue_with_three_attempts() -> None:
+    for task in (catalog.PROCESS_VIDEO, catalog.RENEW_POSTER):
+        assert task in catalog.TASKS
+        assert task.queue == "media"
+        assert task.retry.max_attempts == 3
 
 
 def test_the_registry_refuses_a_declared_task_without_a_use_case() -> None:

@@ -12,6 +12,7 @@ from litestar.testing import AsyncTestClient
 from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from tests.support.clock import ManualClock
+from tests.support.processing import process_videos
 from tests.unit.http.test_http_videos import mp4, path_of
 
 API = "/api/v1"
@@ -23,6 +24,7 @@ Client = AsyncTestClient  # type: ignore[type-arg]
 async def api(make_container: Callable[..., Container]) -> AsyncIterator[Client]:
     container = make_container(public_url="http://testserver.local")
     async with AsyncTestClient(app=create_app(container)) as test_client:
+        test_client.container = container  # type: ignore[attr-defined]  # see Person.publish
         yield test_client
 
 
@@ -56,8 +58,11 @@ class Person:
         put = await self.client.put(path_of(created["upload"]["url"]), content=data)
         assert put.status_code == 200
         done = await self.call("POST", f"/videos/{created['video']['id']}/complete", json={})
-        assert done.json()["status"] == "ready"
-        return done.json()  # type: ignore[no-any-return]
+        assert done.json()["status"] == "processing"
+        await process_videos(self.client.container)  # type: ignore[attr-defined]
+        ready = await self.call("GET", f"/videos/{created['video']['id']}")
+        assert ready.json()["status"] == "ready"
+        return ready.json()  # type: ignore[no-any-return]
 
 
 async def person(client: Client, username: str) -> Person:

@@ -247,6 +247,9 @@ class VideosController(ApiController):
                 video_id=video_id,
                 caption=KEEP if data.caption is UNSET else data.caption,
                 visibility=KEEP if data.visibility is UNSET else data.visibility,
+                poster_at_seconds=KEEP
+                if data.poster_at_seconds is UNSET
+                else data.poster_at_seconds,
             )
         )
         return video_out(view, base_url)

@@ -9,6 +9,7 @@ import msgspec
 from litestar._openapi.schema_generation.plugins.struct import StructSchemaPlugin
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.spec import OpenAPI, Operation, RequestBody
+from litestar.openapi.spec import Schema as SchemaObject
 
 if TYPE_CHECKING:
     from litestar._openapi.schema_generation import SchemaCreator
@@ -28,9 +29,35 @@ class StrictStructSchemaPlugin(StructSchemaPlugin):
     ) -> Schema:
         schema = super().to_openapi_schema(field_definition, schema_creator)
         info = msgspec.inspect.type_info(field_definition.type_)
-        if isinstance(info, msgspec.inspect.StructType) and info.forbid_unknown_fields:
-            schema.additional_properties = False
+        if isinstance(info, msgspec.inspect.StructType):
+            if info.forbid_unknown_fields:
+                schema.additional_properties = False
+            _restore_zero_bounds(schema, info)
         return schema
+
+
+def _restore_zero_bounds(schema: Schema, info: msgspec.inspect.StructType) -> None:
+    """Put back the bounds of 0 (`ge=0`, `le=0`) that Litestar leaves out (it skips falsy ones),
+    so that the document does not call a negative number valid that the server refuses."""
+    for field in info.fields:
+        prop = (schema.properties or {}).get(field.encode_name)
+        if not isinstance(prop, SchemaObject):
+            continue
+        for kind in _kinds(field.type):
+            if isinstance(kind, msgspec.inspect.IntType | msgspec.inspect.FloatType):
+                if kind.ge == 0 and prop.minimum is None:
+                    prop.minimum = 0
+                if kind.le == 0 and prop.maximum is None:
+                    prop.maximum = 0
+
+
+def _kinds(kind: msgspec.inspect.Type) -> list[msgspec.inspect.Type]:
+    """The types a field may hold, metadata unwrapped and unions flattened."""
+    if isinstance(kind, msgspec.inspect.Metadata):
+        return _kinds(kind.type)
+    if isinstance(kind, msgspec.inspect.UnionType):
+        return [inner for member in kind.types for inner in _kinds(member)]
+    return [kind]
 
 
 # The property whose `maximum` is the configured upload limit: (component schema, property).

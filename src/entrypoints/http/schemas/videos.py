@@ -154,6 +154,19 @@ class UpdateVideoIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
 
     caption: CaptionText | UnsetType | None = UNSET
     visibility: VisibilityName | UnsetType = UNSET
+    poster_at_seconds: (
+        Annotated[
+            float,
+            Meta(
+                ge=0,
+                le=24 * 3600,
+                description="The moment (seconds from the start, at most the duration) whose "
+                "frame becomes the poster; ready videos only. A new poster, with a new "
+                "`posterUrl`, follows shortly.",
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class UploadReceivedOut(msgspec.Struct):
