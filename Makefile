@@ -9,7 +9,7 @@ DEV := $(VENV)/.dev-installed
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: help run test lint check-types unit integration install clean bench
+.PHONY: help run test lint check-types unit integration install clean bench bench-media
 .DEFAULT_GOAL := help
 
 help: ## List the targets and what they do
@@ -59,6 +59,9 @@ integration: $(DEV) $(CHROMIUM) ## The integration tests only (PostgreSQL, Redis
 # `make bench SCALE=x10` for ten times the data; BENCH_ARGS passes any other option of bench/run.py.
 bench: $(DEV) ## The benchmark (bench/README.md): seed PostgreSQL, serve, load with wrk
 	$(BIN)/python bench/run.py $(if $(SCALE),--scale $(SCALE)) $(BENCH_ARGS)
+
+bench-media: $(DEV) ## The media benchmark (bench/README.md): CPU per 720p second, complete -> ready
+	$(BIN)/python bench/media.py $(BENCH_ARGS)
 
 clean: ## Remove .venv and the tools' caches
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
