@@ -21,6 +21,9 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
+from entrypoints.composition import Container
+from tests.support.processing import process_now
+
 HUGE_DIGITS = "9" * 5000
 
 # Raw (already percent-encoded where needed) values for path segments and query parameters.
@@ -325,8 +328,13 @@ def mp4(size: int) -> bytes:
     return (head + bytes(size))[:size]
 
 
-async def world(client: Client, name: str = "ana") -> tuple[dict[str, str], dict[str, str]]:
-    """A signed-in user with a ready video that has a comment: (auth header, ids for the corpus)."""
+async def world(
+    client: Client, container: Container, name: str = "ana"
+) -> tuple[dict[str, str], dict[str, str]]:
+    """A signed-in user with a ready video that has a comment: (auth header, ids for the corpus).
+
+    The video is processed at once by the container's media processor (a fake that accepts any
+    bytes, see `tests.support.fake_media`)."""
     body = {"username": name, "email": f"{name}@example.com", "password": PASSWORD}
     tokens = (await client.post(f"{API}/auth/register", json=body)).json()
     auth = {"Authorization": f"Bearer {tokens['accessToken']}"}
@@ -341,6 +349,7 @@ async def world(client: Client, name: str = "ana") -> tuple[dict[str, str], dict
     video_id = created["video"]["id"]
     completed = await client.post(f"{API}/videos/{video_id}/complete", headers=auth)
     assert completed.status_code == 200, completed.text
+    await process_now(container, video_id)
     comment = await client.post(
         f"{API}/videos/{video_id}/comments", json={"body": "hi"}, headers=auth
     )
@@ -360,7 +369,8 @@ async def send(client: Client, probe: Probe, auth: dict[str, str]) -> Any:
     return await client.request(probe.method, probe.path, headers=headers, content=probe.content)
 
 
-async def run_corpus(app: Litestar) -> tuple[int, dict[str, str]]:
+async def run_corpus(app: Litestar, container: Container) -> tuple[int, dict[str, str]]:
+    """Every probe against `app` (built on `container`, whose media processor accepts any bytes)."""
     failures: dict[str, str] = {}
     count = 0
     by_route: dict[str, list[Probe]] = {}
@@ -370,7 +380,7 @@ async def run_corpus(app: Litestar) -> tuple[int, dict[str, str]]:
     async with AsyncTestClient(app=app) as client:
         for number, route in enumerate(by_route):
             # A world of its own per route: logging out or deleting the account spoils only it.
-            auth, ids = await world(client, f"user{number}")
+            auth, ids = await world(client, container, f"user{number}")
             for probe in probes(app, ids, route=route, document=document):
                 count += 1
                 response = await send(client, probe, auth)

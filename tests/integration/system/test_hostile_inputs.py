@@ -6,11 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from dependency_injector import providers
 from litestar.testing import AsyncTestClient
 
 from entrypoints.composition import build_container
 from entrypoints.config import Settings
 from entrypoints.http.app import create_app
+from tests.support.fake_media import FakeMediaProcessor
 from tests.support.hostile import run_corpus
 
 API = "/api/v1"
@@ -27,8 +29,9 @@ async def test_no_hostile_input_gets_a_server_error_or_a_bare_error(
         bcrypt_rounds=4,
         rate_limit_per_minute=0,
     )
-    app = create_app(build_container(settings))
-    count, failures = await run_corpus(app)
+    container = build_container(settings)
+    container.core.media.override(providers.Object(FakeMediaProcessor.tiny()))
+    count, failures = await run_corpus(create_app(container), container)
     assert count > 1000
     assert not failures, "\n".join(f"{label}: {why}" for label, why in sorted(failures.items()))
 

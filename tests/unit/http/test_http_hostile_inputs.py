@@ -14,8 +14,8 @@ from tests.support.hostile import run_corpus
 async def test_no_hostile_input_gets_a_server_error_or_a_bare_error(
     make_container: Callable[..., Container],
 ) -> None:
-    app = create_app(make_container(public_url="http://testserver.local"))
-    count, failures = await run_corpus(app)
+    container = make_container(public_url="http://testserver.local")
+    count, failures = await run_corpus(create_app(container), container)
     assert count > 1000
     assert not failures, "\n".join(f"{label}: {why}" for label, why in sorted(failures.items()))
 

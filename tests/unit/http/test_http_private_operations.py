@@ -17,6 +17,7 @@ from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.schemas.users import MeOut
+from tests.support.fake_media import jpeg
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
@@ -54,6 +55,11 @@ async def test_responses_with_tokens_or_the_account_are_never_stored(client: Cli
     answers["GET", f"{API}/users/me"] = await client.get(f"{API}/users/me", headers=auth)
     answers["PATCH", f"{API}/users/me"] = await client.patch(
         f"{API}/users/me", json={"bio": "hi"}, headers=auth
+    )
+    answers["PUT", f"{API}/users/me/avatar"] = await client.put(
+        f"{API}/users/me/avatar",
+        content=jpeg(64, 64),
+        headers={**auth, "Content-Type": "image/jpeg"},
     )
     assert set(answers) == _private_operations(client.app), "a new private route: add it here"
     for route, response in answers.items():

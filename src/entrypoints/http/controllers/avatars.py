@@ -22,6 +22,7 @@ from application.users.get_avatar import GetAvatar, GetAvatarQuery
 from application.users.remove_avatar import RemoveAvatar, RemoveAvatarCommand
 from application.users.set_avatar import SetAvatar, SetAvatarCommand
 from domain.media import AVATAR_CONTENT_TYPES, AVATAR_MAX_BYTES
+from entrypoints.http.caching import NO_STORE
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.media_responses import IMMUTABLE, SHORT, bytes_response, media_responses
 from entrypoints.http.schemas.problems import described_by, problems
@@ -73,6 +74,7 @@ class AvatarsController(ApiController):
         description=described_by(SetAvatar),
         security=SECURITY,
         request_max_body_size=AVATAR_MAX_BYTES,
+        cache_control=NO_STORE,
         opt={"raw_body": True},
         operation_class=_PictureBodyOperation,
         responses=problems(401, 413, 415, 422),
@@ -82,7 +84,7 @@ class AvatarsController(ApiController):
         request: Request[Any, Any, Any],
         principal: SkipValidation[Principal],
         set_avatar: SkipValidation[SetAvatar],
-    ) -> Response[MeOut]:
+    ) -> MeOut:
         user = await set_avatar.execute(
             SetAvatarCommand(
                 user_id=principal.user_id,
@@ -90,7 +92,7 @@ class AvatarsController(ApiController):
                 data=await request.body(),
             )
         )
-        return Response(me_out(user), headers={"Cache-Control": "no-store"})
+        return me_out(user)
 
     @delete(
         "/me/avatar",
