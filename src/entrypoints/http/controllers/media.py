@@ -15,7 +15,6 @@ from entrypoints.http.schemas.problems import described_by, problems
 Token = Annotated[
     str,
     Parameter(
-        max_length=2048,
         pattern=r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[a-z0-9]{1,8}$",
         description="The signed token of the URL (it ends with the file's extension).",
     ),
