@@ -2,7 +2,7 @@
 poster frame), and the version of an avatar uploaded here.
 
 Revision ID: 8b3f6c2d9e1a
-Revises: 5e7a9c1d2b4f
+Revises: 5e0c7a1d9b24
 Create Date: 2026-12-02 06:00:00.000000
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "8b3f6c2d9e1a"
-down_revision: str | Sequence[str] | None = "5e7a9c1d2b4f"
+down_revision: str | Sequence[str] | None = "5e0c7a1d9b24"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
