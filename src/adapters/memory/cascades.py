@@ -38,6 +38,8 @@ def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
         return
     for key in [k for k in state.follows if user_id in k]:
         del state.follows[key]
+    for key in [k for k in state.blocks if user_id in k]:
+        del state.blocks[key]
     for key in [k for k in state.video_likes if k[0] == user_id]:
         del state.video_likes[key]
     for key in [k for k in state.comment_likes if k[0] == user_id]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.blocks import listed, relation
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.videos import MemoryVideoQueries
 from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
@@ -13,6 +15,7 @@ from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 from domain.comments import Comment
+from domain.moderation import ModerationState
 from domain.ranking import rank
 
 
@@ -23,31 +26,44 @@ class MemoryFollowQueries(FollowQueries):
         self._store = store
 
     async def followers(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, *, viewer_id: UUID | None, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
         async with self._store.lock:
             pairs = [
                 (when, a) for (a, b), when in self._store.state.follows.items() if b == user_id
             ]
-            return self._page(pairs, after, limit)
+            return self._page(pairs, viewer_id, after, limit)
 
     async def following(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, *, viewer_id: UUID | None, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
         async with self._store.lock:
             pairs = [
                 (when, b) for (a, b), when in self._store.state.follows.items() if a == user_id
             ]
-            return self._page(pairs, after, limit)
+            return self._page(pairs, viewer_id, after, limit)
 
     async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
         async with self._store.lock:
             return {u for u in user_ids if (viewer_id, u) in self._store.state.follows}
 
     def _page(
-        self, pairs: list[tuple[datetime, UUID]], after: FollowKey | None, limit: int
+        self,
+        pairs: list[tuple[datetime, UUID]],
+        viewer_id: UUID | None,
+        after: FollowKey | None,
+        limit: int,
     ) -> list[FollowEntry]:
-        ordered = sorted((p for p in pairs if after is None or p < after), reverse=True)[:limit]
+        state = self._store.state
+        ordered = sorted(
+            (
+                p
+                for p in pairs
+                if (after is None or p < after)
+                and listed(state, viewer_id, p[1], ModerationState.VISIBLE)
+            ),
+            reverse=True,
+        )[:limit]
         users = self._store.state.users
         return [FollowEntry(user=users[user_id], followed_at=when) for when, user_id in ordered]
 
@@ -61,7 +77,10 @@ class MemoryCommentQueries(CommentQueries):
     async def get_view(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView | None:
         async with self._store.lock:
             comment = self._store.state.comments.get(comment_id)
-            return None if comment is None else self._view(comment, viewer_id)
+            if comment is None:
+                return None
+            block = relation(self._store.state, viewer_id, comment.author_id)
+            return dataclasses.replace(self._view(comment, viewer_id), block=block)
 
     async def top_level(
         self, video_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
@@ -73,6 +92,7 @@ class MemoryCommentQueries(CommentQueries):
                 if c.video_id == video_id
                 and c.parent_id is None
                 and (after is None or (c.created_at, c.id) < after)
+                and self._listed(c, viewer_id)
             ]
             found.sort(key=lambda c: (c.created_at, c.id), reverse=True)
             return [self._view(c, viewer_id) for c in found[:limit]]
@@ -84,10 +104,16 @@ class MemoryCommentQueries(CommentQueries):
             found = [
                 c
                 for c in self._store.state.comments.values()
-                if c.parent_id == comment_id and (after is None or (c.created_at, c.id) > after)
+                if c.parent_id == comment_id
+                and (after is None or (c.created_at, c.id) > after)
+                and self._listed(c, viewer_id)
             ]
             found.sort(key=lambda c: (c.created_at, c.id))
             return [self._view(c, viewer_id) for c in found[:limit]]
+
+    def _listed(self, comment: Comment, viewer_id: UUID | None) -> bool:
+        state = self._store.state
+        return listed(state, viewer_id, comment.author_id, comment.moderation_state)
 
     def _view(self, comment: Comment, viewer_id: UUID | None) -> CommentView:
         state = self._store.state
@@ -116,6 +142,7 @@ class MemoryFeedQueries(FeedQueries):
                 if v.is_published
                 and v.owner_id in followed
                 and (after is None or (v.published_at, v.id) < after)
+                and self._videos.listed(v, viewer_id)
             ]
             found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
             return [self._videos.view_of(v, viewer_id) for v in found[:limit]]
@@ -134,6 +161,8 @@ class MemoryFeedQueries(FeedQueries):
             for video in self._store.state.videos.values():
                 published = video.published_at
                 if not video.is_published or published is None or not since < published <= snapshot:
+                    continue
+                if not self._videos.listed(video, viewer_id):
                     continue
                 key = (rank(video.engagement_points, published), video.id)
                 if after is None or key < after:
@@ -155,6 +184,7 @@ class MemoryFeedQueries(FeedQueries):
                 and v.published_at is not None
                 and v.published_at <= until
                 and (after is None or (v.published_at, v.id) < after)
+                and self._videos.listed(v, viewer_id)
             ]
             found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
             return [self._videos.view_of(v, viewer_id) for v in found[:limit]]

@@ -30,6 +30,7 @@ class MemoryState:
         default_factory=dict
     )  # (user, comment)
     comments: dict[UUID, Comment] = field(default_factory=dict)
+    blocks: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (blocker, blocked)
     jobs: dict[int, StoredJob] = field(default_factory=dict)
     job_schedule: dict[str, datetime] = field(default_factory=dict)  # periodic task -> next run
 

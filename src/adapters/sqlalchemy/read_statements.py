@@ -28,11 +28,13 @@ from sqlalchemy import (
     exists,
     literal_column,
     null,
+    or_,
     select,
     tuple_,
 )
 
 from adapters.sqlalchemy.tables import (
+    blocks,
     comment_likes,
     comments,
     follows,
@@ -44,6 +46,7 @@ from adapters.sqlalchemy.tables import (
     videos,
 )
 from adapters.sqlalchemy.videos import video_columns
+from domain.moderation import ModerationState
 from domain.videos import VideoStatus, Visibility
 
 AUTHOR_PREFIX = "by_"
@@ -103,6 +106,63 @@ def keyset_page(
     return query.order_by(*order).limit(bindparam("page_limit", type_=Integer))
 
 
+# --- the visibility rule (`application.common.visibility`), in SQL --------------------------------
+
+BLOCKING = "viewer_blocks"
+"""Label of the flag: the viewer blocks the author (direct reads only)."""
+
+BLOCKED_BY = "blocks_viewer"
+"""Label of the flag: the author blocks the viewer (direct reads only)."""
+
+_VISIBLE: ColumnElement[str] = literal_column(f"'{ModerationState.VISIBLE.value}'")
+
+
+def _blocks_of_viewer() -> Select[Any]:
+    """The accounts on the other side of a block with `viewer_id`, either way: two index range
+    scans (the primary key, and the index on (blocked_id, blocker_id)), run once per statement
+    (a hashed subplan on PostgreSQL, an ephemeral table on SQLite), not once per row."""
+    viewer = uuid_param("viewer_id")
+    blocked = select(blocks.c.blocked_id).where(blocks.c.blocker_id == viewer)
+    blocking = select(blocks.c.blocker_id).where(blocks.c.blocked_id == viewer)
+    return select(blocked.union_all(blocking).subquery().c.blocked_id)
+
+
+def listed_content(
+    author_id: ColumnElement[Any], state: ColumnElement[Any] | None, signed_in: bool
+) -> ColumnElement[bool]:
+    """`visibility.is_listed` of content (in moderation `state`) by the author whose row is the
+    joined `users`: the viewer's own content, or content in state `visible` by an author who is
+    not suspended and not on either side of a block with the viewer (`viewer_id`)."""
+    shown: list[ColumnElement[bool]] = [users.c.suspended_at.is_(None)]
+    if state is not None:
+        shown.append(state == _VISIBLE)
+    if not signed_in:
+        return and_(*shown)
+    shown.append(author_id.not_in(_blocks_of_viewer()))
+    return or_(author_id == uuid_param("viewer_id"), and_(*shown))
+
+
+def listed_account(signed_in: bool) -> ColumnElement[bool]:
+    """`visibility.account_is_listed` of the account whose row is the joined `users`."""
+    return listed_content(users.c.id, None, signed_in)
+
+
+def block_flags(author_id: ColumnElement[Any], signed_in: bool) -> list[Label[Any]]:
+    """The two flags of `domain.moderation.BlockRelation` between `viewer_id` and the author
+    (false when anonymous), for direct reads, which apply the rule in the application."""
+    if not signed_in:
+        return [literal_column("0").label(BLOCKING), literal_column("0").label(BLOCKED_BY)]
+    viewer = uuid_param("viewer_id")
+    return [
+        exists()
+        .where(blocks.c.blocker_id == viewer, blocks.c.blocked_id == author_id)
+        .label(BLOCKING),
+        exists()
+        .where(blocks.c.blocker_id == author_id, blocks.c.blocked_id == viewer)
+        .label(BLOCKED_BY),
+    ]
+
+
 # --- columns ------------------------------------------------------------------------------------
 
 
@@ -126,6 +186,45 @@ USER_BY_USERNAME = select(users).where(
     users.c.username == bindparam("username", type_=users.c.username.type)
 )
 
+
+@functools.cache
+def account_view(by_username: bool, signed_in: bool) -> Select[Any]:
+    """The account `user_id` (or `username`) and the blocks between it and `viewer_id`."""
+    key = (
+        users.c.username == bindparam("username", type_=users.c.username.type)
+        if by_username
+        else users.c.id == uuid_param("user_id")
+    )
+    return select(users, *block_flags(users.c.id, signed_in)).where(key)
+
+
+@functools.cache
+def blocked_list(after: bool) -> Select[Any]:
+    """A page of the accounts `blocker_id` blocks, newest block first (reads the index on
+    (blocker_id, created_at, blocked_id) backwards)."""
+    query = (
+        select(*author_columns(), blocks.c.created_at.label("blocked_at"))
+        .select_from(blocks.join(users, users.c.id == blocks.c.blocked_id))
+        .where(blocks.c.blocker_id == uuid_param("blocker_id"))
+    )
+    return keyset_page(query, (blocks.c.created_at, blocks.c.blocked_id), after=after)
+
+
+@functools.cache
+def users_by_prefix(signed_in: bool, after: bool) -> Select[Any]:
+    """Accounts listed for `viewer_id` whose username is LIKE `pattern` (escaped with a
+    backslash), in username order after `after_username`, at most `page_limit`."""
+    query = select(users).where(
+        users.c.username.like(bindparam("pattern", type_=users.c.username.type), escape="\\"),
+        listed_account(signed_in),
+    )
+    if after:
+        query = query.where(
+            users.c.username > bindparam("after_username", type_=users.c.username.type)
+        )
+    return query.order_by(users.c.username).limit(bindparam("page_limit", type_=Integer))
+
+
 # --- videos -------------------------------------------------------------------------------------
 
 
@@ -144,10 +243,21 @@ def video_views(dialect_name: str, signed_in: bool) -> Select[Any]:
     )
 
 
+def listed_videos(dialect_name: str, signed_in: bool) -> Select[Any]:
+    """`video_views` of the videos whose author and moderation state are listed for the viewer."""
+    return video_views(dialect_name, signed_in).where(
+        listed_content(videos.c.owner_id, videos.c.moderation_state, signed_in)
+    )
+
+
 @functools.cache
 def video_by_id(dialect_name: str, signed_in: bool) -> Select[Any]:
-    """The video `video_id`."""
-    return video_views(dialect_name, signed_in).where(videos.c.id == uuid_param("video_id"))
+    """The video `video_id`, and the blocks between its author and the viewer."""
+    return (
+        video_views(dialect_name, signed_in)
+        .add_columns(*block_flags(videos.c.owner_id, signed_in))
+        .where(videos.c.id == uuid_param("video_id"))
+    )
 
 
 @functools.cache
@@ -155,7 +265,9 @@ def videos_of_owner(
     dialect_name: str, signed_in: bool, include_unlisted: bool, after: bool
 ) -> Select[Any]:
     """A page of the videos of `owner_id`, newest first (all of them, or only the published)."""
-    query = video_views(dialect_name, signed_in).where(videos.c.owner_id == uuid_param("owner_id"))
+    query = listed_videos(dialect_name, signed_in).where(
+        videos.c.owner_id == uuid_param("owner_id")
+    )
     if not include_unlisted:
         query = query.where(PUBLISHED)
     return keyset_page(query, (videos.c.created_at, videos.c.id), after=after)
@@ -167,7 +279,7 @@ def public_videos(
 ) -> Select[Any]:
     """A page of the published videos, newest first; with `hashtag`, only those tagged `hashtag`;
     with `words` > 0, only those whose caption has every word `word_0` ... `word_{words - 1}`."""
-    query = video_views(dialect_name, signed_in).where(PUBLISHED)
+    query = listed_videos(dialect_name, signed_in).where(PUBLISHED)
     if hashtag:
         query = query.where(
             exists().where(
@@ -196,8 +308,11 @@ def public_video_params(hashtag: str | None, words: tuple[str, ...]) -> dict[str
 
 
 @functools.cache
-def follow_list(direction: Literal["followers", "following"], after: bool) -> Select[Any]:
-    """A page of the accounts following `user_id` (or that it follows), newest follow first.
+def follow_list(
+    direction: Literal["followers", "following"], signed_in: bool, after: bool
+) -> Select[Any]:
+    """A page of the accounts following `user_id` (or that it follows) listed for `viewer_id`,
+    newest follow first.
 
     Reads the index on (followee_id, created_at, follower_id) (or the other way round) backwards.
     """
@@ -208,7 +323,7 @@ def follow_list(direction: Literal["followers", "following"], after: bool) -> Se
     query = (
         select(*author_columns(), follows.c.created_at.label("followed_at"))
         .select_from(follows.join(users, users.c.id == listed_side))
-        .where(this_side == uuid_param("user_id"))
+        .where(this_side == uuid_param("user_id"), listed_account(signed_in))
     )
     return keyset_page(query, (follows.c.created_at, listed_side), after=after)
 
@@ -237,7 +352,7 @@ def following_feed(dialect_name: str, after: bool) -> Select[Any]:
     (owner_id, published_at, id) holds exactly their published videos in order.
     """
     followed = select(follows.c.followee_id).where(follows.c.follower_id == uuid_param("viewer_id"))
-    query = video_views(dialect_name, True).where(PUBLISHED, videos.c.owner_id.in_(followed))
+    query = listed_videos(dialect_name, True).where(PUBLISHED, videos.c.owner_id.in_(followed))
     return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
 
 
@@ -248,7 +363,7 @@ def ranked_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
     Reads the partial index on (rank, id) backwards, skipping the few videos of the index's head
     that lie outside the window; the rank orders exactly as the score (domain.ranking).
     """
-    query = video_views(dialect_name, signed_in).where(
+    query = listed_videos(dialect_name, signed_in).where(
         PUBLISHED,
         videos.c.published_at > _time_param("since"),
         videos.c.published_at <= _time_param("snapshot"),
@@ -259,7 +374,7 @@ def ranked_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
 @functools.cache
 def older_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
     """A page of the videos published until `until`, newest first."""
-    query = video_views(dialect_name, signed_in).where(
+    query = listed_videos(dialect_name, signed_in).where(
         PUBLISHED, videos.c.published_at <= _time_param("until")
     )
     return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
@@ -284,10 +399,22 @@ def comment_views(signed_in: bool) -> Select[Any]:
     )
 
 
+def listed_comments(signed_in: bool) -> Select[Any]:
+    """`comment_views` of the comments whose author and moderation state are listed for the
+    viewer."""
+    return comment_views(signed_in).where(
+        listed_content(comments.c.author_id, comments.c.moderation_state, signed_in)
+    )
+
+
 @functools.cache
 def comment_by_id(signed_in: bool) -> Select[Any]:
-    """The comment `comment_id`."""
-    return comment_views(signed_in).where(comments.c.id == uuid_param("comment_id"))
+    """The comment `comment_id`, and the blocks between its author and the viewer."""
+    return (
+        comment_views(signed_in)
+        .add_columns(*block_flags(comments.c.author_id, signed_in))
+        .where(comments.c.id == uuid_param("comment_id"))
+    )
 
 
 @functools.cache
@@ -297,7 +424,7 @@ def top_level_comments(signed_in: bool, after: bool) -> Select[Any]:
     `parent_id IS NULL` (no parameter) is the predicate of the partial index on
     (video_id, created_at, id), which then serves the page in order.
     """
-    query = comment_views(signed_in).where(
+    query = listed_comments(signed_in).where(
         comments.c.video_id == uuid_param("video_id"), comments.c.parent_id.is_(None)
     )
     return keyset_page(query, (comments.c.created_at, comments.c.id), after=after)
@@ -306,5 +433,5 @@ def top_level_comments(signed_in: bool, after: bool) -> Select[Any]:
 @functools.cache
 def replies(signed_in: bool, after: bool) -> Select[Any]:
     """A page of the replies to `parent_id`, oldest first."""
-    query = comment_views(signed_in).where(comments.c.parent_id == uuid_param("parent_id"))
+    query = listed_comments(signed_in).where(comments.c.parent_id == uuid_param("parent_id"))
     return keyset_page(query, (comments.c.created_at, comments.c.id), after=after, descending=False)

@@ -6,6 +6,7 @@ the listed users or authors are joined, and the viewer's flags are computed in t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -18,7 +19,12 @@ from adapters.sqlalchemy import read_statements as statements
 from adapters.sqlalchemy.read_statements import page_params, viewer_params
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.social import comment_from_row
-from adapters.sqlalchemy.video_queries import author_from_row, liked_from_row, video_view
+from adapters.sqlalchemy.video_queries import (
+    author_from_row,
+    block_from_row,
+    liked_from_row,
+    video_view,
+)
 from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
 from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
@@ -34,14 +40,14 @@ class SqlFollowQueries(FollowQueries):
         self._dialect_name = engine.dialect.name
 
     async def followers(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, *, viewer_id: UUID | None, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
-        return await self._list("followers", user_id, after, limit)
+        return await self._list("followers", user_id, viewer_id, after, limit)
 
     async def following(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, *, viewer_id: UUID | None, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
-        return await self._list("following", user_id, after, limit)
+        return await self._list("following", user_id, viewer_id, after, limit)
 
     async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
         if not user_ids:
@@ -56,11 +62,13 @@ class SqlFollowQueries(FollowQueries):
         self,
         direction: Literal["followers", "following"],
         user_id: UUID,
+        viewer_id: UUID | None,
         after: FollowKey | None,
         limit: int,
     ) -> list[FollowEntry]:
-        query = statements.follow_list(direction, after is not None)
-        rows = await self._runner.rows(query, {"user_id": user_id, **page_params(after, limit)})
+        query = statements.follow_list(direction, viewer_id is not None, after is not None)
+        params = {"user_id": user_id, **viewer_params(viewer_id), **page_params(after, limit)}
+        rows = await self._runner.rows(query, params)
         return [FollowEntry(user=author_from_row(row), followed_at=row.followed_at) for row in rows]
 
 
@@ -76,7 +84,9 @@ class SqlCommentQueries(CommentQueries):
         rows = await self._runner.rows(
             query, {"comment_id": comment_id, **viewer_params(viewer_id)}
         )
-        return _comment_view(rows[0]) if rows else None
+        if not rows:
+            return None
+        return dataclasses.replace(_comment_view(rows[0]), block=block_from_row(rows[0]))
 
     async def top_level(
         self, video_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int

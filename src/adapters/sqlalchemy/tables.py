@@ -42,6 +42,12 @@ def _counter(name: str) -> Column[int]:
     return Column(name, BigInteger, nullable=False, server_default=text("0"))
 
 
+# Moderation of videos and comments (`domain.moderation.ModerationState`, which the adapters
+# parse on every read); only `visible` is listed.
+def _moderation_state() -> Column[str]:
+    return Column("moderation_state", String(16), nullable=False, server_default=text("'visible'"))
+
+
 # The predicate of the partial index on revoked sessions; queries must spell the same condition.
 REVOKED_SESSION = "revoked_at IS NOT NULL"
 
@@ -62,6 +68,8 @@ users = Table(
     _counter("following_count"),
     _counter("video_count"),
     _counter("like_count"),
+    Column("role", String(10), nullable=False, server_default=text("'user'")),
+    Column("suspended_at", UtcDateTime, nullable=True),
 )
 
 sessions = Table(
@@ -142,6 +150,8 @@ videos = Table(
     Column("poster_version", String(64), nullable=True),
     Column("blurhash", String(100), nullable=True),
     Column("poster_at_seconds", Double, nullable=True),
+    _moderation_state(),
+    Column("moderation_reason", String(500), nullable=True),
     CheckConstraint("status IN ('uploading', 'processing', 'ready', 'failed')", name="status"),
     CheckConstraint("visibility IN ('public', 'unlisted', 'private')", name="visibility"),
     # An owner's videos, newest first (keyset on created_at, id).
@@ -255,6 +265,8 @@ comments = Table(
     Column("edited_at", UtcDateTime, nullable=True),
     _counter("reply_count"),
     _counter("like_count"),
+    _moderation_state(),
+    Column("moderation_reason", String(500), nullable=True),
     # A video's top-level comments, newest first (keyset on created_at, id).
     Index(
         None,
@@ -283,6 +295,20 @@ comment_likes = Table(
         index=True,
     ),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Who blocks whom. The visibility rule looks both ways: the primary key finds whom a viewer
+# blocks, the index on (blocked_id, blocker_id) who blocks the viewer; the list of a user's blocks
+# reads (blocker_id, created_at, blocked_id) backwards.
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("blocker_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("blocked_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("blocker_id <> blocked_id", name="not_self"),
+    Index(None, "blocked_id", "blocker_id"),
+    Index(None, "blocker_id", "created_at", "blocked_id"),
 )
 
 # --- maintenance ------------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ class FeedQueries(Protocol):
     async def following(
         self, viewer_id: UUID, *, after: VideoKey | None, limit: int
     ) -> Sequence[VideoView]:
-        """Published (ready, public) videos of the accounts the viewer follows, newest published first."""
+        """Published (ready, public) videos of the accounts the viewer follows, listed for the
+        viewer (`visibility.is_listed`), newest published first."""
         ...
 
     async def ranked(
@@ -40,12 +41,14 @@ class FeedQueries(Protocol):
         after: RankKey | None,
         limit: int,
     ) -> Sequence[RankedVideo]:
-        """Published videos with `since < published_at <= snapshot`, by `domain.ranking.rank`
-        descending, then id descending."""
+        """Published videos listed for the viewer (`visibility.is_listed`) with
+        `since < published_at <= snapshot`, by `domain.ranking.rank` descending, then id
+        descending."""
         ...
 
     async def older(
         self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
     ) -> Sequence[VideoView]:
-        """Published videos with `published_at <= until`, newest published first."""
+        """Published videos listed for the viewer (`visibility.is_listed`) with
+        `published_at <= until`, newest published first."""
         ...

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
+from application.ports.block_repository import BlockRepository
 from application.ports.comment_repository import CommentRepository
 from application.ports.deletion_queue import DeletionQueue
 from application.ports.follow_repository import FollowRepository
@@ -43,6 +44,9 @@ class UnitOfWork(Protocol):
 
     @property
     def comments(self) -> CommentRepository: ...
+
+    @property
+    def blocks(self) -> BlockRepository: ...
 
     @property
     def tasks(self) -> TaskQueue:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.moderation import NO_BLOCK, BlockRelation
 from domain.users import User
 from domain.videos import Video
 
@@ -18,11 +19,13 @@ VideoKey = tuple[datetime, UUID]
 @dataclass(frozen=True, slots=True)
 class VideoView:
     """A video as a viewer sees it: with its author and whether the viewer likes it (None when
-    anonymous), filled in the same round trip as the video."""
+    anonymous), filled in the same round trip as the video; `block` (between the viewer and the
+    author) is filled by `get_view` only: lists leave blocked authors out."""
 
     video: Video
     author: User
     liked_by_me: bool | None
+    block: BlockRelation = NO_BLOCK
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,8 @@ class VideoQueries(Protocol):
     """Read-side queries of videos, joined with their authors in one round trip."""
 
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
-        """A video with its author, whatever its visibility (the caller applies the rules)."""
+        """A video with its author and the blocks between the viewer and the author, whatever its
+        visibility (the caller applies `application.common.visibility`)."""
         ...
 
     async def list_by_owner(
@@ -49,7 +53,8 @@ class VideoQueries(Protocol):
         after: VideoKey | None,
         limit: int,
     ) -> Sequence[VideoView]:
-        """An owner's videos, newest created first; only public ready ones unless `include_unlisted`."""
+        """An owner's videos, newest created first; only public ready ones unless `include_unlisted`;
+        only those listed for the viewer (`visibility.is_listed`)."""
         ...
 
     async def list_public(
@@ -60,5 +65,6 @@ class VideoQueries(Protocol):
         after: VideoKey | None,
         limit: int,
     ) -> Sequence[VideoView]:
-        """Public ready videos, newest published first."""
+        """Public ready videos listed for the viewer (`visibility.is_listed`), newest published
+        first."""
         ...
