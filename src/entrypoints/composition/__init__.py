@@ -26,6 +26,7 @@ from entrypoints.composition.health import HealthUseCases
 from entrypoints.composition.maintenance import MaintenanceUseCases
 from entrypoints.composition.memory import MemoryAdapters
 from entrypoints.composition.ports import CommonServices, CorePorts, Ports, StoragePorts
+from entrypoints.composition.safety import SafetyUseCases
 from entrypoints.composition.social import SocialUseCases
 from entrypoints.composition.sql import SqlAdapters
 from entrypoints.composition.users import UserUseCases
@@ -47,6 +48,7 @@ class Container:
     users: UserUseCases
     videos: VideoUseCases
     social: SocialUseCases
+    safety: SafetyUseCases
     maintenance: MaintenanceUseCases
     health: HealthUseCases
 
@@ -103,6 +105,7 @@ def build_container(settings: Settings, *, storage: str = "sql") -> Container:
         users=UserUseCases(**ports),
         videos=VideoUseCases(**ports),
         social=SocialUseCases(**ports),
+        safety=SafetyUseCases(**ports),
         maintenance=MaintenanceUseCases(**ports),
         health=HealthUseCases(**ports),
     )

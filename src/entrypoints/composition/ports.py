@@ -17,6 +17,7 @@ from application.common.idempotency import IdempotentRequests
 from application.common.password_check import PasswordCheck
 from application.common.storage_cleanup import StorageCleanup
 from application.ports.account_queries import AccountQueries
+from application.ports.block_queries import BlockQueries
 from application.ports.clock import Clock
 from application.ports.comment_queries import CommentQueries
 from application.ports.dependency_probe import DependencyProbe
@@ -68,6 +69,7 @@ class StoragePorts(containers.DeclarativeContainer):
     follow_queries: Slot[FollowQueries] = providers.Dependency()
     comment_queries: Slot[CommentQueries] = providers.Dependency()
     feed_queries: Slot[FeedQueries] = providers.Dependency()
+    block_queries: Slot[BlockQueries] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()
     probes: Slot[Sequence[DependencyProbe]] = providers.Dependency()

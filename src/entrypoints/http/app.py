@@ -22,6 +22,7 @@ from entrypoints.composition.jobs import in_background
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.avatars import AvatarsController
+from entrypoints.http.controllers.blocks import BlocksController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
@@ -152,6 +153,7 @@ def create_app(container: Container) -> Litestar:
             AuthController,
             UsersController,
             AvatarsController,
+            BlocksController,
             VideosController,
             VideoLikesController,
             VideoViewsController,

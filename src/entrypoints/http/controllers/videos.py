@@ -37,7 +37,7 @@ from entrypoints.http.media_responses import (
     object_response,
 )
 from entrypoints.http.observability import UPLOADS
-from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.paging import Cursor, Limit, audience, viewer_id
 from entrypoints.http.schemas.common import CONTROL, SPACE
 from entrypoints.http.schemas.openapi import OptionalBodyOperation
 from entrypoints.http.schemas.problems import described_by, problems
@@ -115,7 +115,9 @@ class VideosController(ApiController):
                     visibility=data.visibility,
                 )
             )
-            out = CreatedVideoOut(video_out(created.view, base_url), upload_out(created.upload))
+            out = CreatedVideoOut(
+                video_out(created.view, base_url, audience(principal)), upload_out(created.upload)
+            )
             return StoredResponse(201, msgspec.json.encode(out))
 
         if idempotency_key is None:
@@ -155,7 +157,7 @@ class VideosController(ApiController):
             CompleteUploadCommand(owner_id=principal.user_id, video_id=video_id, parts=parts)
         )
         UPLOADS.labels(outcome=view.video.status.value).inc()
-        return video_out(view, base_url)
+        return video_out(view, base_url, audience(principal))
 
     @get(
         "/",
@@ -201,7 +203,7 @@ class VideosController(ApiController):
             )
         )
         return VideoPageOut(
-            items=[video_out(v, base_url) for v in page.items],
+            items=[video_out(v, base_url, audience(viewer)) for v in page.items],
             next_cursor=cursors.encode(page.next_key) if page.next_key else None,
         )
 
@@ -220,10 +222,11 @@ class VideosController(ApiController):
         get_video: SkipValidation[GetVideo],
         base_url: SkipValidation[str],
     ) -> VideoOut:
+        looking = audience(viewer)
         view = await get_video.execute(
-            GetVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+            GetVideoQuery(video_id=video_id, viewer_id=looking.user_id, moderator=looking.moderator)
         )
-        return video_out(view, base_url)
+        return video_out(view, base_url, looking)
 
     @patch(
         "/{video_id:uuid}",
@@ -252,7 +255,7 @@ class VideosController(ApiController):
                 else data.poster_at_seconds,
             )
         )
-        return video_out(view, base_url)
+        return video_out(view, base_url, audience(principal))
 
     @delete(
         "/{video_id:uuid}",

@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from application.common.visibility import ANONYMOUS, Viewer, shows_moderation
 from application.ports.object_storage import UploadTarget
 from application.ports.video_queries import VideoView
 from application.videos.settings import MAX_PARTS
 from domain.videos import CAPTION_MAX, MAX_HASHTAGS
 from entrypoints.http.schemas.common import Id, Timestamp, optional_timestamp, timestamp
+from entrypoints.http.schemas.safety import ModerationOut, moderation_out
 from entrypoints.http.schemas.users import MULTILINE, UserSummaryOut, summary_out
 
 VisibilityName = Literal["public", "unlisted", "private"]
@@ -76,6 +78,7 @@ class VideoOut(msgspec.Struct, rename="camel"):
     blurhash: str | None
     hls_url: str | None
     renditions: list[RenditionOut]
+    moderation: ModerationOut | None
 
 
 class VideoPageOut(msgspec.Struct, rename="camel"):
@@ -175,7 +178,8 @@ class UploadReceivedOut(msgspec.Struct):
     etag: str
 
 
-def video_out(view: VideoView, base_url: str) -> VideoOut:
+def video_out(view: VideoView, base_url: str, viewer: Viewer = ANONYMOUS) -> VideoOut:
+    """The video as `viewer` sees it (`moderation` for its owner and moderators only)."""
     video = view.video
     processed = video.is_processed
     return VideoOut(
@@ -208,6 +212,11 @@ def video_out(view: VideoView, base_url: str) -> VideoOut:
         renditions=[RenditionOut(r.height, r.width, r.bitrate_kbps) for r in video.renditions]
         if processed
         else [],
+        moderation=moderation_out(
+            video.moderation_state,
+            video.moderation_reason,
+            shown=shows_moderation(viewer, video.owner_id),
+        ),
     )
 
 
