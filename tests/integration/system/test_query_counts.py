@@ -81,6 +81,9 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
     client, container = app
     creators = [await _user(client, f"creator{i}") for i in range(4)]
     _viewer_id, viewer = await _user(client, "viewer")
+    for i in range(3):  # the viewer's blocks: filtered in the same statement as each page
+        blocked_id, _ = await _user(client, f"blocked{i}")
+        await client.put(f"{API}/users/{blocked_id}/block", headers=viewer)
     video_ids = []
     for _other_id, other in creators[1:]:
         await client.put(f"{API}/users/{creators[0][0]}/follow", headers=other)
@@ -112,6 +115,7 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
         "comments": f"{API}/videos/{first_video}/comments",
         "user search": f"{API}/users?q=creator",
         "followers": f"{API}/users/{creators[0][0]}/followers",
+        "my blocks": f"{API}/users/me/blocks",
     }
     costs: dict[str, list[int]] = {}
     for name, url in pages.items():
