@@ -6,7 +6,7 @@ from uuid import UUID
 
 from adapters.memory.blocks import relation
 from adapters.memory.store import MemoryDatabase
-from application.ports.account_queries import AccountQueries, AccountView
+from application.ports.account_queries import AccountQueries, AccountView, Caller
 from domain.sessions import Session
 from domain.users import User
 
@@ -42,3 +42,12 @@ class MemoryAccountQueries(AccountQueries):
             if user is None:
                 return None
             return AccountView(user=user, block=relation(state, viewer_id, user.id))
+
+    async def caller(self, session_id: UUID) -> Caller | None:
+        async with self._store.lock:
+            state = self._store.state
+            session = state.sessions.get(session_id)
+            user = state.users.get(session.user_id) if session is not None else None
+            if session is None or user is None:
+                return None
+            return Caller(session=session, role=user.role)

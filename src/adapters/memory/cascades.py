@@ -40,6 +40,8 @@ def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
         del state.follows[key]
     for key in [k for k in state.blocks if user_id in k]:
         del state.blocks[key]
+    for report_id in [r.id for r in state.reports.values() if r.reporter_id == user_id]:
+        del state.reports[report_id]
     for key in [k for k in state.video_likes if k[0] == user_id]:
         del state.video_likes[key]
     for key in [k for k in state.comment_likes if k[0] == user_id]:

@@ -7,6 +7,7 @@ from types import TracebackType
 from adapters.jobs.memory import MemoryTaskQueue
 from adapters.memory.blocks import MemoryBlockRepository
 from adapters.memory.deletions import MemoryDeletionQueue
+from adapters.memory.moderation import MemoryAuditLog, MemoryReportRepository
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.social import (
     MemoryCommentRepository,
@@ -36,6 +37,8 @@ class MemoryUnitOfWork(UnitOfWork):
     _likes: MemoryLikeRepository
     _comments: MemoryCommentRepository
     _blocks: MemoryBlockRepository
+    _reports: MemoryReportRepository
+    _audit_log: MemoryAuditLog
     _tasks: MemoryTaskQueue
 
     def __init__(self, store: MemoryDatabase, clock: Clock | None = None) -> None:
@@ -54,6 +57,8 @@ class MemoryUnitOfWork(UnitOfWork):
         self._likes = MemoryLikeRepository(self._store.state)
         self._comments = MemoryCommentRepository(self._store.state)
         self._blocks = MemoryBlockRepository(self._store.state)
+        self._reports = MemoryReportRepository(self._store.state)
+        self._audit_log = MemoryAuditLog(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
 
@@ -88,6 +93,14 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def blocks(self) -> MemoryBlockRepository:
         return self._blocks
+
+    @property
+    def reports(self) -> MemoryReportRepository:
+        return self._reports
+
+    @property
+    def audit_log(self) -> MemoryAuditLog:
+        return self._audit_log
 
     @property
     def tasks(self) -> MemoryTaskQueue:

@@ -7,6 +7,7 @@ from uuid import UUID
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.read_statements import (
+    CALLER_BY_SESSION,
     SESSION_BY_ID,
     USER_BY_ID,
     USER_BY_USERNAME,
@@ -17,7 +18,8 @@ from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.sessions import session_from_row
 from adapters.sqlalchemy.users import user_from_row
 from adapters.sqlalchemy.video_queries import block_from_row
-from application.ports.account_queries import AccountQueries, AccountView
+from application.ports.account_queries import AccountQueries, AccountView, Caller
+from domain.moderation import Role
 from domain.sessions import Session
 from domain.users import User
 
@@ -51,3 +53,9 @@ class SqlAccountQueries(AccountQueries):
         if not rows:
             return None
         return AccountView(user=user_from_row(rows[0]), block=block_from_row(rows[0]))
+
+    async def caller(self, session_id: UUID) -> Caller | None:
+        rows = await self._runner.rows(CALLER_BY_SESSION, {"session_id": session_id})
+        if not rows:
+            return None
+        return Caller(session=session_from_row(rows[0]), role=Role(rows[0].role))

@@ -181,6 +181,12 @@ def liked_flag(like_exists: ColumnElement[bool] | None) -> Label[Any]:
 # --- accounts -----------------------------------------------------------------------------------
 
 SESSION_BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id", type_=Uuid))
+# The session of a signed-in request and its account's role, in the same round trip.
+CALLER_BY_SESSION = (
+    select(sessions, users.c.role)
+    .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+    .where(sessions.c.id == bindparam("session_id", type_=Uuid))
+)
 USER_BY_ID = select(users).where(users.c.id == bindparam("user_id", type_=Uuid))
 USER_BY_USERNAME = select(users).where(
     users.c.username == bindparam("username", type_=users.c.username.type)

@@ -149,6 +149,11 @@ class SqlFeedQueries(FeedQueries):
         return [video_view(row) for row in rows]
 
 
+def comment_view_of(row: Row[Any]) -> CommentView:
+    """The `CommentView` of a row selected with `read_statements.comment_views`."""
+    return _comment_view(row)
+
+
 def _comment_view(row: Row[Any]) -> CommentView:
     return CommentView(
         comment=comment_from_row(row), author=author_from_row(row), liked_by_me=liked_from_row(row)

@@ -311,6 +311,72 @@ blocks = Table(
     Index(None, "blocker_id", "created_at", "blocked_id"),
 )
 
+# Reports of videos, comments and accounts (no foreign key on the target: it may be any of the
+# three, and a report outlives a deleted target in the moderators' view until it is resolved).
+OPEN_REPORT = "status = 'open'"
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("reporter_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("target_type", String(8), nullable=False),
+    Column("target_id", Uuid, nullable=False),
+    Column("reason", String(20), nullable=False),
+    Column("details", String(1000), nullable=True),
+    Column("status", String(8), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    # One open report per reporter and target (a repeated report answers the open one).
+    Index(
+        "ix_reports_open_by_reporter",
+        "reporter_id",
+        "target_type",
+        "target_id",
+        unique=True,
+        postgresql_where=text(OPEN_REPORT),
+        sqlite_where=text(OPEN_REPORT),
+    ),
+    # The reporter's reports of the last hour (the rate limit).
+    Index(None, "reporter_id", "created_at"),
+    # A target's reports by status (distinct open reporters, resolving, the reasons of a case).
+    Index(None, "target_type", "target_id", "status"),
+)
+
+# One case per reported target: the moderators' queue (counts kept with each report).
+moderation_cases = Table(
+    "moderation_cases",
+    metadata,
+    Column("target_type", String(8), primary_key=True),
+    Column("target_id", Uuid, primary_key=True),
+    Column("status", String(8), nullable=False),
+    Column("report_count", Integer, nullable=False),
+    Column("first_reported_at", UtcDateTime, nullable=False),
+    Column("last_reported_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    # Open cases, most reported first, then most recently reported (keyset on the three).
+    Index(
+        "ix_moderation_cases_open_queue", "status", "report_count", "last_reported_at", "target_id"
+    ),
+    # Resolved cases, most recently resolved first.
+    Index("ix_moderation_cases_resolved", "status", "resolved_at", "target_id"),
+)
+
+# Every moderation action; append-only (triggers refuse UPDATE and DELETE). No foreign keys: an
+# entry outlives its actor's and its target's deletion.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("actor_id", Uuid, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("target_type", String(8), nullable=False),
+    Column("target_id", Uuid, nullable=False),
+    Column("reason", String(500), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "created_at", "id"),
+)
+
 # --- maintenance ------------------------------------------------------------------------------------
 
 # Byte-order collation on PostgreSQL, so that `due` breaks ties in Python's string order.

@@ -11,6 +11,7 @@ from adapters.jobs.sql_queue import SqlTaskQueue
 from adapters.sqlalchemy.blocks import SqlBlockRepository
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
 from adapters.sqlalchemy.errors import database_errors, is_outage
+from adapters.sqlalchemy.reports import SqlAuditLog, SqlReportRepository
 from adapters.sqlalchemy.sessions import SqlSessionRepository
 from adapters.sqlalchemy.social import (
     SqlCommentRepository,
@@ -48,6 +49,8 @@ class SqlUnitOfWork(UnitOfWork):
     _likes: SqlLikeRepository
     _comments: SqlCommentRepository
     _blocks: SqlBlockRepository
+    _reports: SqlReportRepository
+    _audit_log: SqlAuditLog
     _tasks: TaskQueue
 
     def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
@@ -75,6 +78,8 @@ class SqlUnitOfWork(UnitOfWork):
         self._likes = SqlLikeRepository(connection)
         self._comments = SqlCommentRepository(connection)
         self._blocks = SqlBlockRepository(connection)
+        self._reports = SqlReportRepository(connection)
+        self._audit_log = SqlAuditLog(connection)
         self._tasks = self._task_queue(connection)
         return self
 
@@ -109,6 +114,14 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def blocks(self) -> SqlBlockRepository:
         return self._blocks
+
+    @property
+    def reports(self) -> SqlReportRepository:
+        return self._reports
+
+    @property
+    def audit_log(self) -> SqlAuditLog:
+        return self._audit_log
 
     @property
     def tasks(self) -> TaskQueue:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
-from domain.moderation import BlockRelation
+from domain.moderation import BlockRelation, Role
 from domain.sessions import Session
 from domain.users import User
 
@@ -17,6 +17,14 @@ class AccountView:
 
     user: User
     block: BlockRelation
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """A session and its account's current role (read together on every signed-in request)."""
+
+    session: Session
+    role: Role
 
 
 class AccountQueries(Protocol):
@@ -39,4 +47,9 @@ class AccountQueries(Protocol):
     ) -> AccountView | None:
         """The account with this id (or else this normalised username) and the blocks between it
         and the viewer, in one round trip; None if there is none."""
+        ...
+
+    async def caller(self, session_id: UUID) -> Caller | None:
+        """The session with this id and its account's role, in one round trip; None if there is
+        no such session."""
         ...
