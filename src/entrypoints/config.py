@@ -88,6 +88,9 @@ class Settings:
     x264_preset: str = "veryfast"
     x264_crf: int = 23
 
+    # Safety: distinct reporters whose open reports hide a video or comment (0: never).
+    report_hide_threshold: int = 5
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -159,6 +162,9 @@ class Settings:
             cors_origins=read("CORS_ORIGINS", _origins, ()),
             metrics_allow=read("METRICS_ALLOW", _networks, LOOPBACK),
             metrics_token=read("METRICS_TOKEN", _secret, None),
+            report_hide_threshold=read(
+                "REPORT_HIDE_THRESHOLD", _int_between(0, 1_000_000), defaults.report_hide_threshold
+            ),
             max_duration_seconds=read(
                 "MAX_DURATION_SECONDS", _int_between(1, 24 * 3600), defaults.max_duration_seconds
             ),

@@ -160,6 +160,11 @@ async def reachable_account(uow: UnitOfWork, user_id: UUID, viewer_id: UUID) -> 
     return account
 
 
+async def visible_video(uow: UnitOfWork, video_id: UUID, viewer: Viewer | UUID | None) -> Video:
+    """A video the viewer can see (404 otherwise)."""
+    return await _visible_video(uow, video_id, as_viewer(viewer))
+
+
 async def likeable_video(uow: UnitOfWork, video_id: UUID, user_id: UUID | None) -> Video:
     """A ready video the user can see (404 otherwise: hidden and unfinished videos look absent)."""
     video = await _visible_video(uow, video_id, as_viewer(user_id))

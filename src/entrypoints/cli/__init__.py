@@ -6,9 +6,9 @@ import argparse
 import logging
 from collections.abc import Sequence
 
-from entrypoints.cli import migrate, seed, serve, worker
+from entrypoints.cli import migrate, seed, serve, users, worker
 
-COMMANDS = (serve, migrate, seed, worker)
+COMMANDS = (serve, migrate, seed, worker, users)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -24,6 +24,7 @@ from adapters.storage.upload_grants import HmacUploadGrants
 from adapters.system import SystemClock, Uuid7Generator
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.view_deduplicator import ViewDeduplicator
+from application.safety.policy import SafetyPolicy
 from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.ports import CorePorts
 from entrypoints.composition.wiring import Slot, singleton
@@ -100,6 +101,9 @@ class Core(CorePorts):
     media: providers.Singleton[PyAvMediaProcessor] = providers.Singleton(_media_processor, settings)
     processing_policy: providers.Singleton[ProcessingPolicy] = providers.Singleton(
         _processing_policy, settings
+    )
+    safety_policy = providers.Singleton(
+        SafetyPolicy, hide_threshold=settings.provided.report_hide_threshold
     )
     # The HTTP layer's stores (Litestar's rate limit counts in them).
     stores = singleton(_memory_stores)

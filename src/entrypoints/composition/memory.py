@@ -12,6 +12,7 @@ from adapters.jobs.runner import Doorbell
 from adapters.memory.account_queries import MemoryAccountQueries
 from adapters.memory.blocks import MemoryBlockQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.moderation import MemoryModerationQueries
 from adapters.memory.social_queries import (
     MemoryCommentQueries,
     MemoryFeedQueries,
@@ -46,6 +47,7 @@ class MemoryAdapters(AdapterSet):
     comment_queries = singleton(MemoryCommentQueries, store)
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
     block_queries = singleton(MemoryBlockQueries, store)
+    moderation_queries = singleton(MemoryModerationQueries, store, _video_queries)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(
         MemoryObjectStorage,

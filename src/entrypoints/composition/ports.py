@@ -29,6 +29,7 @@ from application.ports.image_processor import ImageProcessor
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.media_processor import MediaProcessor
 from application.ports.media_urls import MediaUrls
+from application.ports.moderation_queries import ModerationQueries
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
 from application.ports.token_service import TokenService
@@ -36,6 +37,7 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.upload_grants import UploadGrants
 from application.ports.video_queries import VideoQueries
 from application.ports.view_deduplicator import ViewDeduplicator
+from application.safety.policy import SafetyPolicy
 from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.wiring import Slot
 
@@ -58,6 +60,7 @@ class CorePorts(containers.DeclarativeContainer):
     images: Slot[ImageProcessor] = providers.Dependency()
     media: Slot[MediaProcessor] = providers.Dependency()
     processing_policy: Slot[ProcessingPolicy] = providers.Dependency()
+    safety_policy: Slot[SafetyPolicy] = providers.Dependency()
 
 
 class StoragePorts(containers.DeclarativeContainer):
@@ -70,6 +73,7 @@ class StoragePorts(containers.DeclarativeContainer):
     comment_queries: Slot[CommentQueries] = providers.Dependency()
     feed_queries: Slot[FeedQueries] = providers.Dependency()
     block_queries: Slot[BlockQueries] = providers.Dependency()
+    moderation_queries: Slot[ModerationQueries] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()
     probes: Slot[Sequence[DependencyProbe]] = providers.Dependency()

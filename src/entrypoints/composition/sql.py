@@ -15,6 +15,7 @@ from adapters.sqlalchemy.account_queries import SqlAccountQueries
 from adapters.sqlalchemy.blocks import SqlBlockQueries
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.moderation_queries import SqlModerationQueries
 from adapters.sqlalchemy.pool_metrics import PoolCollector
 from adapters.sqlalchemy.probe import DatabaseProbe
 from adapters.sqlalchemy.select_runner import SelectRunner
@@ -80,6 +81,7 @@ class SqlAdapters(AdapterSet):
     comment_queries = singleton(SqlCommentQueries, engine, reader)
     feed_queries = singleton(SqlFeedQueries, engine, reader)
     block_queries = singleton(SqlBlockQueries, engine, reader)
+    moderation_queries = singleton(SqlModerationQueries, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(
         build_storage,

@@ -28,6 +28,11 @@ from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.media import MediaController
 from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
+from entrypoints.http.controllers.moderation import (
+    AdminController,
+    ModerationController,
+    ReportsController,
+)
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.video_comments import VideoCommentsController
@@ -154,6 +159,9 @@ def create_app(container: Container) -> Litestar:
             UsersController,
             AvatarsController,
             BlocksController,
+            ReportsController,
+            ModerationController,
+            AdminController,
             VideosController,
             VideoLikesController,
             VideoViewsController,

@@ -414,7 +414,9 @@ async def _stream(
     stream_video: StreamVideo,
 ) -> Response[Any]:
     plan = await stream_video.execute(
-        StreamVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+        StreamVideoQuery(
+            video_id=video_id, viewer_id=viewer_id(viewer), moderator=audience(viewer).moderator
+        )
     )
     return object_response(request, plan, cache_control=f"private, {STREAM_CACHE}")
 
@@ -427,7 +429,9 @@ async def _poster(
     version: str | None,
 ) -> Response[Any]:
     poster = await get_poster.execute(
-        GetPosterQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+        GetPosterQuery(
+            video_id=video_id, viewer_id=viewer_id(viewer), moderator=audience(viewer).moderator
+        )
     )
     cache = IMMUTABLE if version == poster.version else SHORT  # `?v=` of the current poster
     return object_response(request, poster.plan, cache_control=f"private, {cache}")
@@ -441,7 +445,12 @@ async def _hls(
     get_hls_playlist: GetHlsPlaylist,
 ) -> Response[Any]:
     playlist = await get_hls_playlist.execute(
-        HlsPlaylistQuery(video_id=video_id, name=name, viewer_id=viewer_id(viewer))
+        HlsPlaylistQuery(
+            video_id=video_id,
+            name=name,
+            viewer_id=viewer_id(viewer),
+            moderator=audience(viewer).moderator,
+        )
     )
     return bytes_response(
         request,
