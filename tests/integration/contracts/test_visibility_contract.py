@@ -660,3 +660,29 @@ async def test_postgres_a_block_racing_follows_leaves_no_follow_and_exact_counts
                 await uow.commit()
     finally:
         await engine.dispose()
+
+
+async def test_the_caller_is_the_session_with_its_accounts_current_role(safety: Safety) -> None:
+    from datetime import timedelta
+
+    from domain.moderation import Role
+    from domain.sessions import Session
+
+    ana = make_user("ana")
+    await add(safety.social, ana)
+    session = Session(
+        id=uuid4(), user_id=ana.id, created_at=at(0), expires_at=at(0) + timedelta(days=1)
+    )
+    async with safety.social.uow() as uow:
+        await uow.sessions.add(session)
+        await uow.commit()
+    found = await safety.accounts.caller(session.id)
+    assert found is not None
+    assert (found.session, found.role) == (session, Role.USER)
+    async with safety.social.uow() as uow:
+        await uow.users.set_role(ana.id, Role.ADMIN)
+        await uow.commit()
+    promoted = await safety.accounts.caller(session.id)
+    assert promoted is not None
+    assert promoted.role is Role.ADMIN
+    assert await safety.accounts.caller(uuid4()) is None
