@@ -401,7 +401,8 @@ def collected_videos(
 
     Reads the index on (user_id, created_at, video_id) of the saves (likes) backwards.
     """
-    table = video_saves if kind == "saved" else video_likes
+    # An alias: the viewer's flags are EXISTS on these tables, and must not correlate with it.
+    table = (video_saves if kind == "saved" else video_likes).alias("collected")
     query = (
         select(*video_view_columns(dialect_name, True), table.c.created_at.label("collected_at"))
         .select_from(
