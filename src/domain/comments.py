@@ -42,7 +42,12 @@ class Comment:
     # Changed only through `CommentRepository.set_moderation`.
     moderation_state: ModerationState = ModerationState.VISIBLE
     moderation_reason: str | None = None
+    pinned_at: datetime | None = None  # when the video's owner pinned it (top-level only)
 
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def pinned(self) -> bool:
+        return self.pinned_at is not None

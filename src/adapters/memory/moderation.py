@@ -199,7 +199,10 @@ class MemoryModerationQueries(ModerationQueries):
                 if comment is not None:
                     liked = (viewer_id, comment_id) in state.comment_likes
                     found[comment_id] = CommentView(
-                        comment=comment, author=state.users[comment.author_id], liked_by_me=liked
+                        comment=comment,
+                        author=state.users[comment.author_id],
+                        liked_by_me=liked,
+                        follows_author=(viewer_id, comment.author_id) in state.follows,
                     )
             return found
 

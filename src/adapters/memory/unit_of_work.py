@@ -8,6 +8,7 @@ from adapters.jobs.memory import MemoryTaskQueue
 from adapters.memory.blocks import MemoryBlockRepository
 from adapters.memory.deletions import MemoryDeletionQueue
 from adapters.memory.moderation import MemoryAuditLog, MemoryReportRepository
+from adapters.memory.saves import MemorySaveRepository
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.social import (
     MemoryCommentRepository,
@@ -39,6 +40,7 @@ class MemoryUnitOfWork(UnitOfWork):
     _blocks: MemoryBlockRepository
     _reports: MemoryReportRepository
     _audit_log: MemoryAuditLog
+    _saves: MemorySaveRepository
     _tasks: MemoryTaskQueue
 
     def __init__(self, store: MemoryDatabase, clock: Clock | None = None) -> None:
@@ -59,6 +61,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._blocks = MemoryBlockRepository(self._store.state)
         self._reports = MemoryReportRepository(self._store.state)
         self._audit_log = MemoryAuditLog(self._store.state)
+        self._saves = MemorySaveRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
 
@@ -101,6 +104,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def audit_log(self) -> MemoryAuditLog:
         return self._audit_log
+
+    @property
+    def saves(self) -> MemorySaveRepository:
+        return self._saves
 
     @property
     def tasks(self) -> MemoryTaskQueue:

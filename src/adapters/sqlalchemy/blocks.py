@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Label, delete, exists, select
+from sqlalchemy import Label, Select, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy import read_statements as statements
@@ -67,6 +69,18 @@ class SqlBlockRepository(BlockRepository):
         )
 
 
+@functools.cache
+def blocked_list(after: bool) -> Select[Any]:
+    """A page of the accounts `blocker_id` blocks, newest block first (reads the index on
+    (blocker_id, created_at, blocked_id) backwards)."""
+    query = (
+        select(*statements.author_columns(), blocks.c.created_at.label("blocked_at"))
+        .select_from(blocks.join(users, users.c.id == blocks.c.blocked_id))
+        .where(blocks.c.blocker_id == statements.uuid_param("blocker_id"))
+    )
+    return statements.keyset_page(query, (blocks.c.created_at, blocks.c.blocked_id), after=after)
+
+
 class SqlBlockQueries(BlockQueries):
     """The block list, one statement per page on a connection of its own."""
 
@@ -77,7 +91,7 @@ class SqlBlockQueries(BlockQueries):
         self, blocker_id: UUID, *, after: BlockKey | None, limit: int
     ) -> Sequence[BlockEntry]:
         rows = await self._runner.rows(
-            statements.blocked_list(after is not None),
+            blocked_list(after is not None),
             {"blocker_id": blocker_id, **page_params(after, limit)},
         )
         return [BlockEntry(user=author_from_row(row), blocked_at=row.blocked_at) for row in rows]

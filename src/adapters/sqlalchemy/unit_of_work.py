@@ -12,6 +12,7 @@ from adapters.sqlalchemy.blocks import SqlBlockRepository
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
 from adapters.sqlalchemy.errors import database_errors, is_outage
 from adapters.sqlalchemy.reports import SqlAuditLog, SqlReportRepository
+from adapters.sqlalchemy.saves import SqlSaveRepository
 from adapters.sqlalchemy.sessions import SqlSessionRepository
 from adapters.sqlalchemy.social import (
     SqlCommentRepository,
@@ -51,6 +52,7 @@ class SqlUnitOfWork(UnitOfWork):
     _blocks: SqlBlockRepository
     _reports: SqlReportRepository
     _audit_log: SqlAuditLog
+    _saves: SqlSaveRepository
     _tasks: TaskQueue
 
     def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
@@ -80,6 +82,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._blocks = SqlBlockRepository(connection)
         self._reports = SqlReportRepository(connection)
         self._audit_log = SqlAuditLog(connection)
+        self._saves = SqlSaveRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
 
@@ -122,6 +125,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def audit_log(self) -> SqlAuditLog:
         return self._audit_log
+
+    @property
+    def saves(self) -> SqlSaveRepository:
+        return self._saves
 
     @property
     def tasks(self) -> TaskQueue:

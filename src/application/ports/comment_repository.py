@@ -47,3 +47,12 @@ class CommentRepository(Protocol):
     ) -> None:
         """Set the comment's moderation state and the reason shown to its author."""
         ...
+
+    async def pin(self, video_id: UUID, comment_id: UUID, now: datetime) -> None:
+        """Pin a top-level comment of the video, unpinning the video's previous pinned comment
+        (one pinned comment per video, also under concurrent pins)."""
+        ...
+
+    async def unpin(self, comment_id: UUID) -> bool:
+        """Unpin the comment; False if it was not pinned."""
+        ...

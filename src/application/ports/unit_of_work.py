@@ -13,6 +13,7 @@ from application.ports.deletion_queue import DeletionQueue
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
 from application.ports.report_repository import ReportRepository
+from application.ports.save_repository import SaveRepository
 from application.ports.session_repository import SessionRepository
 from application.ports.task_queue import TaskQueue
 from application.ports.user_repository import UserRepository
@@ -55,6 +56,9 @@ class UnitOfWork(Protocol):
 
     @property
     def audit_log(self) -> AuditLog: ...
+
+    @property
+    def saves(self) -> SaveRepository: ...
 
     @property
     def tasks(self) -> TaskQueue:

@@ -20,8 +20,9 @@ class FollowListQuery:
 
 
 class ListFollowers:
-    """The accounts following a user, most recent follow first: 404 for a profile the viewer may
-    not see; the accounts listed for the viewer only (`visibility.account_is_listed`)."""
+    """The accounts following a user, most recent follow first, each with whether the viewer
+    follows it (null when anonymous): 404 for a profile the viewer may not see; the accounts
+    listed for the viewer only (`visibility.account_is_listed`)."""
 
     def __init__(self, accounts: AccountQueries, queries: FollowQueries) -> None:
         self._accounts = accounts
@@ -30,14 +31,15 @@ class ListFollowers:
     async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
         await require_visible_account(self._accounts, query.user_id, query.viewer)
         rows = await self._queries.followers(
-            query.user_id, viewer_id=query.viewer.user_id, after=query.after, limit=query.limit + 1
+            query.user_id, query.viewer.user_id, after=query.after, limit=query.limit + 1
         )
         return page_from(rows, query.limit, key_of=lambda e: (e.followed_at, e.user.id))
 
 
 class ListFollowing:
-    """The accounts a user follows, most recent follow first: 404 for a profile the viewer may
-    not see; the accounts listed for the viewer only (`visibility.account_is_listed`)."""
+    """The accounts a user follows, most recent follow first, each with whether the viewer
+    follows it (null when anonymous): 404 for a profile the viewer may not see; the accounts
+    listed for the viewer only (`visibility.account_is_listed`)."""
 
     def __init__(self, accounts: AccountQueries, queries: FollowQueries) -> None:
         self._accounts = accounts
@@ -46,6 +48,6 @@ class ListFollowing:
     async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
         await require_visible_account(self._accounts, query.user_id, query.viewer)
         rows = await self._queries.following(
-            query.user_id, viewer_id=query.viewer.user_id, after=query.after, limit=query.limit + 1
+            query.user_id, query.viewer.user_id, after=query.after, limit=query.limit + 1
         )
         return page_from(rows, query.limit, key_of=lambda e: (e.followed_at, e.user.id))

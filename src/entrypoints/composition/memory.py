@@ -11,6 +11,7 @@ from adapters.jobs.memory import MemoryJobStatistics
 from adapters.jobs.runner import Doorbell
 from adapters.memory.account_queries import MemoryAccountQueries
 from adapters.memory.blocks import MemoryBlockQueries
+from adapters.memory.collection_queries import MemoryCollectionQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.moderation import MemoryModerationQueries
 from adapters.memory.social_queries import (
@@ -48,6 +49,7 @@ class MemoryAdapters(AdapterSet):
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
     block_queries = singleton(MemoryBlockQueries, store)
     moderation_queries = singleton(MemoryModerationQueries, store, _video_queries)
+    collection_queries = singleton(MemoryCollectionQueries, store, _video_queries)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(
         MemoryObjectStorage,

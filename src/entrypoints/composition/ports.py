@@ -19,6 +19,7 @@ from application.common.storage_cleanup import StorageCleanup
 from application.ports.account_queries import AccountQueries
 from application.ports.block_queries import BlockQueries
 from application.ports.clock import Clock
+from application.ports.collection_queries import CollectionQueries
 from application.ports.comment_queries import CommentQueries
 from application.ports.dependency_probe import DependencyProbe
 from application.ports.feed_queries import FeedQueries
@@ -74,6 +75,7 @@ class StoragePorts(containers.DeclarativeContainer):
     feed_queries: Slot[FeedQueries] = providers.Dependency()
     block_queries: Slot[BlockQueries] = providers.Dependency()
     moderation_queries: Slot[ModerationQueries] = providers.Dependency()
+    collection_queries: Slot[CollectionQueries] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()
     probes: Slot[Sequence[DependencyProbe]] = providers.Dependency()

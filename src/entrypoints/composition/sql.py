@@ -13,6 +13,7 @@ from adapters.jobs.sql_queue import SqlJobStatistics
 from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.account_queries import SqlAccountQueries
 from adapters.sqlalchemy.blocks import SqlBlockQueries
+from adapters.sqlalchemy.collection_queries import SqlCollectionQueries
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.moderation_queries import SqlModerationQueries
@@ -82,6 +83,7 @@ class SqlAdapters(AdapterSet):
     feed_queries = singleton(SqlFeedQueries, engine, reader)
     block_queries = singleton(SqlBlockQueries, engine, reader)
     moderation_queries = singleton(SqlModerationQueries, engine, reader)
+    collection_queries = singleton(SqlCollectionQueries, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(
         build_storage,

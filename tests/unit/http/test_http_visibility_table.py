@@ -72,6 +72,10 @@ READS: dict[str, Read | str] = {
     ),
     "/api/v1/feed": Read("/feed?limit=100", find="{video}"),
     "/api/v1/feed/following": Read("/feed/following", find="{video}", signed_in_only=True),
+    "/api/v1/users/me/saved": Read("/users/me/saved", find="{video}", signed_in_only=True),
+    "/api/v1/users/me/liked": Read("/users/me/liked", find="{video}", signed_in_only=True),
+    "/api/v1/videos/{video_id:uuid}/likes": "the owner's own video's likers (owner only; "
+    "the likers are filtered by `account_is_listed`: the collections contract checks it)",
     "/api/v1/users/me": "the caller's own account",
     "/api/v1/users/me/blocks": "the caller's own blocks (whom they block, whatever their state)",
     "/api/v1/users/{user_id:uuid}/avatar": "a public picture URL, read without credentials",
@@ -122,6 +126,8 @@ async def world(make_container: Callable[..., Container]) -> AsyncIterator[World
         await fan.call("PUT", f"/users/{ana.id}/follow")
         for viewer in VIEWERS[:4]:
             await people[viewer].call("PUT", f"/users/{ana.id}/follow")
+            await people[viewer].call("PUT", f"/videos/{ids['video']}/save")
+            await people[viewer].call("PUT", f"/videos/{ids['video']}/like")
         await people["blocker"].call("PUT", f"/users/{ana.id}/block")
         await ana.call("PUT", f"/users/{people['blocked'].id}/block")
         yield World(client, container, people, ids)

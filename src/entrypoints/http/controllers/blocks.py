@@ -90,6 +90,6 @@ class BlocksController(ApiController):
             )
         )
         return UserSummaryPageOut(
-            items=[summary_out(entry.user) for entry in page.items],
+            items=[summary_out(entry.user, False) for entry in page.items],  # a block ends follows
             next_cursor=cursors.encode(page.next_key) if page.next_key else None,
         )

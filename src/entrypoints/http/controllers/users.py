@@ -294,6 +294,6 @@ async def _follow_page(
         )
     )
     return UserSummaryPageOut(
-        items=[summary_out(entry.user) for entry in page.items],
+        items=[summary_out(entry.user, entry.is_following) for entry in page.items],
         next_cursor=cursors.encode(page.next_key) if page.next_key else None,
     )

@@ -50,6 +50,13 @@ class CommentOut(msgspec.Struct, rename="camel"):
     created_at: Timestamp
     edited_at: Timestamp | None
     moderation: ModerationOut | None
+    pinned: Annotated[
+        bool,
+        Meta(
+            description="Pinned by the video's owner: first in the video's comments (top-level "
+            "comments only; always false for a reply)."
+        ),
+    ]
 
 
 class CommentPageOut(msgspec.Struct, rename="camel"):
@@ -79,7 +86,7 @@ def comment_out(view: CommentView, viewer: Viewer = ANONYMOUS) -> CommentOut:
         id=str(comment.id),
         video_id=str(comment.video_id),
         parent_id=str(comment.parent_id) if comment.parent_id else None,
-        author=summary_out(view.author),
+        author=summary_out(view.author, view.follows_author),
         body=comment.body,
         reply_count=comment.reply_count,
         like_count=comment.like_count,
@@ -91,4 +98,5 @@ def comment_out(view: CommentView, viewer: Viewer = ANONYMOUS) -> CommentOut:
             comment.moderation_reason,
             shown=shows_moderation(viewer, comment.author_id),
         ),
+        pinned=comment.pinned,
     )

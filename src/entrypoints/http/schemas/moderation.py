@@ -155,7 +155,7 @@ def log_entry_out(record: LogRecord) -> LogEntryOut:
     entry = record.entry
     return LogEntryOut(
         id=str(entry.id),
-        actor=None if record.actor is None else summary_out(record.actor),
+        actor=None if record.actor is None else summary_out(record.actor, None),
         action=entry.action,
         target_type=entry.target_type.value,
         target_id=str(entry.target_id),
