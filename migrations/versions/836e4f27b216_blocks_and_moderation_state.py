@@ -61,6 +61,13 @@ def upgrade() -> None:
         sa.Column("role", sa.String(length=10), server_default=sa.text("'user'"), nullable=False),
     )
     op.add_column("users", sa.Column("suspended_at", sa.DateTime(timezone=True), nullable=True))
+    op.create_index(
+        "ix_users_suspended",
+        "users",
+        ["id"],
+        postgresql_where=sa.text("suspended_at IS NOT NULL"),
+        sqlite_where=sa.text("suspended_at IS NOT NULL"),
+    )
     for table in ("videos", "comments"):
         op.add_column(table, _moderation_state())
         op.add_column(table, sa.Column("moderation_reason", sa.String(length=500), nullable=True))
@@ -70,6 +77,7 @@ def downgrade() -> None:
     for table in ("comments", "videos"):
         op.drop_column(table, "moderation_reason")
         op.drop_column(table, "moderation_state")
+    op.drop_index("ix_users_suspended", table_name="users")
     op.drop_column("users", "suspended_at")
     op.drop_column("users", "role")
     op.drop_index(op.f("ix_blocks_blocker_id_created_at_blocked_id"), table_name="blocks")

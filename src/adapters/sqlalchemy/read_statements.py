@@ -312,7 +312,7 @@ def follow_list(
             follows_flag(users.c.id, signed_in),
         )
         .select_from(follows.join(users, users.c.id == listed_side))
-        .where(this_side == uuid_param("user_id"), listed_account(signed_in))
+        .where(this_side == uuid_param("user_id"), listed_account(signed_in, listed_side))
     )
     return keyset_page(query, (follows.c.created_at, listed_side), after=after)
 
@@ -486,6 +486,9 @@ def video_likers(after: bool) -> Select[Any]:
             follows_flag(users.c.id, True),
         )
         .select_from(video_likes.join(users, users.c.id == video_likes.c.user_id))
-        .where(video_likes.c.video_id == uuid_param("video_id"), listed_account(True))
+        .where(
+            video_likes.c.video_id == uuid_param("video_id"),
+            listed_account(True, video_likes.c.user_id),
+        )
     )
     return keyset_page(query, (video_likes.c.created_at, video_likes.c.user_id), after=after)

@@ -48,6 +48,9 @@ def _moderation_state() -> Column[str]:
     return Column("moderation_state", String(16), nullable=False, server_default=text("'visible'"))
 
 
+# The predicate of the partial index on suspended accounts.
+SUSPENDED_USER = "suspended_at IS NOT NULL"
+
 # The predicate of the partial index on revoked sessions; queries must spell the same condition.
 REVOKED_SESSION = "revoked_at IS NOT NULL"
 
@@ -70,6 +73,13 @@ users = Table(
     _counter("like_count"),
     Column("role", String(10), nullable=False, server_default=text("'user'")),
     Column("suspended_at", UtcDateTime, nullable=True),
+    # The suspended accounts (few), whose content every list leaves out.
+    Index(
+        "ix_users_suspended",
+        "id",
+        postgresql_where=text(SUSPENDED_USER),
+        sqlite_where=text(SUSPENDED_USER),
+    ),
 )
 
 sessions = Table(

@@ -16,6 +16,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union_all,
 )
 
 from adapters.sqlalchemy.tables import blocks, users, videos
@@ -33,37 +34,57 @@ BLOCKING = "viewer_blocks"
 BLOCKED_BY = "blocks_viewer"
 """Label of the flag: the author blocks the viewer (direct reads only)."""
 
-_VISIBLE: ColumnElement[str] = literal_column(f"'{ModerationState.VISIBLE.value}'")
+# Spelled as "not hidden" rather than "= 'visible'": the same rows (three states), and without
+# statistics (a table just created or emptied) the planner estimates an inequality as keeping
+# nearly every row and an equality as keeping almost none, which would turn the lists' plans.
+_HIDDEN_STATES: tuple[ColumnElement[str], ...] = (
+    literal_column(f"'{ModerationState.PENDING_REVIEW.value}'"),
+    literal_column(f"'{ModerationState.REMOVED.value}'"),
+)
 
 
-def _blocks_of_viewer() -> Select[Any]:
-    """The accounts on the other side of a block with `viewer_id`, either way: two index range
-    scans (the primary key, and the index on (blocked_id, blocker_id)), run once per statement
-    (a hashed subplan on PostgreSQL, an ephemeral table on SQLite), not once per row."""
+def _hidden_authors(signed_in: bool) -> Select[Any]:
+    """The accounts whose content the viewer's lists leave out: the suspended ones (the partial
+    index on suspended users), and, for a signed-in viewer (`viewer_id`), those on the other side
+    of a block with them, either way (the primary key of `blocks` and its index on (blocked_id,
+    blocker_id)). Read once per statement (a hashed subplan on PostgreSQL, an ephemeral table on
+    SQLite), never once per row; the viewer is never in it (nobody blocks themselves, and the
+    viewer's own suspension does not hide their content from them)."""
+    suspended = select(users.c.id).where(users.c.suspended_at.is_not(None))
+    if not signed_in:
+        return suspended
     viewer = _viewer()
     blocked = select(blocks.c.blocked_id).where(blocks.c.blocker_id == viewer)
     blocking = select(blocks.c.blocker_id).where(blocks.c.blocked_id == viewer)
-    return select(blocked.union_all(blocking).subquery().c.blocked_id)
+    hidden = union_all(suspended.where(users.c.id != viewer), blocked, blocking).subquery()
+    return select(hidden.c.id)
 
 
 def listed_content(
     author_id: ColumnElement[Any], state: ColumnElement[Any] | None, signed_in: bool
 ) -> ColumnElement[bool]:
-    """`visibility.is_listed` of content (in moderation `state`) by the author whose row is the
-    joined `users`: the viewer's own content, or content in state `visible` by an author who is
-    not suspended and not on either side of a block with the viewer (`viewer_id`)."""
-    shown: list[ColumnElement[bool]] = [users.c.suspended_at.is_(None)]
+    """`visibility.is_listed` of content (in moderation `state`) whose author is `author_id` (a
+    column of the listing's own table): the viewer's own content, or content in state `visible`
+    by an author who is not suspended and not on either side of a block with the viewer
+    (`viewer_id`).
+
+    Every condition is on `author_id` and `state`, so it filters the rows of the list's own index
+    scan (which keeps reading its index in order), and none depends on the planner's estimate of
+    the joined `users` rows.
+    """
+    shown: list[ColumnElement[bool]] = [author_id.not_in(_hidden_authors(signed_in))]
     if state is not None:
-        shown.append(state == _VISIBLE)
-    if not signed_in:
-        return and_(*shown)
-    shown.append(author_id.not_in(_blocks_of_viewer()))
-    return or_(author_id == _viewer(), and_(*shown))
+        visible = state.not_in(_HIDDEN_STATES)
+        shown.append(or_(visible, author_id == _viewer()) if signed_in else visible)
+    return and_(*shown)
 
 
-def listed_account(signed_in: bool) -> ColumnElement[bool]:
-    """`visibility.account_is_listed` of the account whose row is the joined `users`."""
-    return listed_content(users.c.id, None, signed_in)
+def listed_account(
+    signed_in: bool, account_id: ColumnElement[Any] | None = None
+) -> ColumnElement[bool]:
+    """`visibility.account_is_listed` of the account `account_id` (a column of the listing's own
+    table holding the account's id; by default the joined `users.id`)."""
+    return listed_content(users.c.id if account_id is None else account_id, None, signed_in)
 
 
 def block_flags(author_id: ColumnElement[Any], signed_in: bool) -> list[Label[Any]]:
