@@ -131,7 +131,7 @@ async def test_malformed_json_is_400(client: Client) -> None:
 async def test_unknown_fields_are_422(client: Client) -> None:
     body = {"login": "ana", "password": PASSWORD, "admin": True}
     problem = assert_problem(await client.post(f"{API}/auth/login", json=body), 422)
-    assert "admin" in problem["errors"][0]["message"]
+    assert problem["errors"] == [{"field": "admin", "message": "is not a field of this body"}]
 
 
 async def test_a_body_that_is_not_json_is_415(client: Client) -> None:
