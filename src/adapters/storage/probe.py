@@ -20,8 +20,9 @@ class StorageProbe(DependencyProbe):
 
     name = "storage"
 
-    def __init__(self, storage: SupportsCheck) -> None:
+    def __init__(self, storage: SupportsCheck, location: str = "") -> None:
         self._storage = storage
+        self.location = location
 
     async def check(self) -> None:
         await self._storage.check()

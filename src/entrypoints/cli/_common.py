@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from entrypoints.config import Settings, SettingsError
@@ -15,10 +16,31 @@ def load_settings() -> Settings:
         sys.exit(f"clipstream: {error}")
 
 
-def migrate_database(settings: Settings) -> None:
-    from adapters.sqlalchemy.migrate import upgrade_to_head
+logger = logging.getLogger("clipstream")
 
+
+def migrate_database(settings: Settings) -> None:
+    """Upgrade the schema; a database that cannot be reached ends the command in one line."""
+    from adapters.sqlalchemy.migrate import upgrade_to_head
+    from adapters.sqlalchemy.schema_check import DatabaseNotUsable, database_revision
+
+    try:
+        database_revision(settings.database_url)
+    except DatabaseNotUsable as error:
+        sys.exit(f"clipstream: {error}")
     upgrade_to_head(settings.database_url)
+
+
+def require_current_schema(settings: Settings) -> None:
+    """End the command in one line unless the database answers at this release's revision."""
+    from adapters.sqlalchemy.schema_check import DatabaseNotUsable, check_database
+
+    try:
+        warning = check_database(settings.database_url)
+    except DatabaseNotUsable as error:
+        sys.exit(f"clipstream: {error}")
+    if warning:
+        logger.warning("%s", warning)
 
 
 def port(raw: str) -> int:

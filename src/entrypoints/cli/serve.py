@@ -10,7 +10,13 @@ import secrets
 import socket
 import sys
 
-from entrypoints.cli._common import load_settings, migrate_database, port, positive
+from entrypoints.cli._common import (
+    load_settings,
+    migrate_database,
+    port,
+    positive,
+    require_current_schema,
+)
 
 APP_FACTORY = "entrypoints.http.app:create_default_app"
 logger = logging.getLogger("clipstream")
@@ -51,6 +57,7 @@ def run(args: argparse.Namespace) -> None:
         os.environ["CLIPSTREAM_IN_PROCESS_WORKER"] = "true"
     if settings.is_sqlite:
         migrate_database(settings)  # the embedded default migrates itself; PostgreSQL explicitly
+    require_current_schema(settings)
     logger.info("serving on http://%s:%s with %s worker(s)", args.host, args.port, args.workers)
 
     from granian import Granian

@@ -8,7 +8,13 @@ import logging
 import signal
 
 from application.ports.task_queue import QUEUES
-from entrypoints.cli._common import load_settings, migrate_database, port, positive
+from entrypoints.cli._common import (
+    load_settings,
+    migrate_database,
+    port,
+    positive,
+    require_current_schema,
+)
 
 logger = logging.getLogger("clipstream")
 
@@ -59,6 +65,7 @@ def run(args: argparse.Namespace) -> None:
     settings = load_settings()
     if settings.is_sqlite:
         migrate_database(settings)
+    require_current_schema(settings)
     if args.metrics_port is not None:
         from prometheus_client import start_http_server
 

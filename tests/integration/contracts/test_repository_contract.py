@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.probe import DatabaseProbe
+from adapters.sqlalchemy.schema_check import DatabaseNotUsable, SchemaRevisions, schema_revisions
 from adapters.sqlalchemy.tables import users as users_table
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from application.ports.unit_of_work import UnitOfWorkFactory
@@ -657,6 +658,30 @@ async def test_database_probe_answers_and_fails_when_unreachable(sql_engine: Asy
             await DatabaseProbe(unreachable).check()
     finally:
         await unreachable.dispose()
+
+
+async def test_database_probe_with_revisions_refuses_a_schema_behind_this_release(
+    sql_engine: AsyncEngine,
+) -> None:
+    revisions = schema_revisions()
+    probe = DatabaseProbe(sql_engine, revisions)
+    await probe.check()  # migrated to head
+    older = SchemaRevisions("0" * 12, frozenset({"0" * 12, revisions.head}))
+    with pytest.raises(DatabaseNotUsable, match=f"at revision {revisions.head}, this release"):
+        await DatabaseProbe(sql_engine, older).check()
+    newer = SchemaRevisions("0" * 12, frozenset({"0" * 12}))  # its revision is unknown: newer
+    await DatabaseProbe(sql_engine, newer).check()
+
+
+async def test_database_probe_with_revisions_refuses_a_database_never_migrated(
+    tmp_path: Path,
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/empty.db")
+    try:
+        with pytest.raises(DatabaseNotUsable, match=r"at revision none \(never migrated\)"):
+            await DatabaseProbe(engine, schema_revisions()).check()
+    finally:
+        await engine.dispose()
 
 
 # --- PostgreSQL only --------------------------------------------------------------------------------

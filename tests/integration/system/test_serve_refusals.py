@@ -9,8 +9,14 @@ import sys
 from pathlib import Path
 
 import httpx
+import psycopg
 import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
+from adapters.sqlalchemy.migrate import alembic_config
+from adapters.sqlalchemy.schema_check import schema_revisions
+from tests.integration.conftest import PostgresDatabases
 from tests.integration.servers import free_port, running_server
 
 CLIPSTREAM = str(Path(sys.executable).with_name("clipstream"))
@@ -83,3 +89,96 @@ def test_a_host_that_does_not_resolve_is_refused_in_one_line(tmp_path: Path) -> 
     assert status == 1
     assert len(lines) == 1
     assert lines[0].startswith(f"clipstream: cannot listen on no-such-host.invalid:{port}: ")
+
+
+# --- the database -------------------------------------------------------------------------------
+
+
+def _database_env(tmp_path: Path, database_url: str) -> dict[str, str]:
+    return {**sqlite_env(tmp_path), "CLIPSTREAM_DATABASE_URL": database_url}
+
+
+def _set_revision(database_url: str, revision: str) -> None:
+    conninfo = make_url(database_url).set(drivername="postgresql").render_as_string(False)
+    with psycopg.connect(conninfo, autocommit=True) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = %s", (revision,))
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_database_that_does_not_exist_is_named_with_the_fix_by_migrate_and_serve(
+    postgres_server_url: str, tmp_path: Path
+) -> None:
+    missing = make_url(postgres_server_url).set(database="clipstream_nowhere")
+    env = _database_env(tmp_path, missing.render_as_string(hide_password=False))
+    expected = [
+        "clipstream: database clipstream_nowhere does not exist: create it "
+        "(`createdb clipstream_nowhere`) or fix CLIPSTREAM_DATABASE_URL"
+    ]
+    assert clipstream("migrate", env=env) == (1, expected)
+    assert clipstream("serve", "--port", str(free_port()), env=env) == (1, expected)
+    assert clipstream("worker", env=env) == (1, expected)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_serve_refuses_a_database_never_migrated_or_behind_naming_both_revisions(
+    postgres_databases: PostgresDatabases, tmp_path: Path
+) -> None:
+    head = schema_revisions().head
+    url = postgres_databases.create(migrated=False)
+    env = _database_env(tmp_path, url)
+    status, lines = clipstream("serve", "--port", str(free_port()), env=env)
+    assert (status, lines) == (
+        1,
+        [
+            "clipstream: the database is at revision none (never migrated), this release needs "
+            f"{head}: run `clipstream migrate`"
+        ],
+    )
+    assert clipstream("migrate", env=env)[0] == 0
+    older = _previous_revision()
+    _set_revision(url, older)
+    status, lines = clipstream("serve", "--port", str(free_port()), env=env)
+    assert (status, lines) == (
+        1,
+        [
+            f"clipstream: the database is at revision {older}, this release needs {head}: "
+            "run `clipstream migrate`"
+        ],
+    )
+
+
+def _previous_revision() -> str:
+    head = schema_revisions().head
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    down = script.get_revision(head).down_revision
+    assert isinstance(down, str)
+    return down
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_readiness_reports_a_database_that_falls_behind_while_serving(
+    postgres_databases: PostgresDatabases, tmp_path: Path
+) -> None:
+    url = postgres_databases.create(migrated=True)
+    head, older = schema_revisions().head, _previous_revision()
+    with running_server(_database_env(tmp_path, url), tmp_path / "server.log") as base:
+        _set_revision(url, older)
+        ready = httpx.get(f"{base}/health/ready", timeout=10)
+        assert ready.status_code == 503
+        reason = (
+            f"the database is at revision {older}, this release needs {head}: "
+            "run `clipstream migrate`"
+        )
+        assert ready.json()["failing"] == ["database"]
+        assert ready.json()["reasons"] == {"database": reason}
+        assert reason in ready.json()["detail"]
+        # A newer release migrated it (a revision this one does not know): still served.
+        _set_revision(url, "ffffffffffff")
+        assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
+        _set_revision(url, head)
+        assert httpx.get(f"{base}/health/ready", timeout=10).status_code == 200
+    log = (tmp_path / "server.log").read_text()
+    assert log.count(reason) == 1  # the cause is logged once, not at every poll
