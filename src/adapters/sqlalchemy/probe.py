@@ -30,6 +30,7 @@ class DatabaseProbe(DependencyProbe):
     """
 
     name = "database"
+    location: str
 
     def __init__(self, engine: AsyncEngine, revisions: SchemaRevisions | None = None) -> None:
         self._engine = engine

@@ -19,6 +19,7 @@ class StorageProbe(DependencyProbe):
     """Answers when the storage does (S3: `HeadBucket`; files: the root is writable)."""
 
     name = "storage"
+    location: str
 
     def __init__(self, storage: SupportsCheck, location: str = "") -> None:
         self._storage = storage
