@@ -52,4 +52,4 @@ def describe_storage(storage_url: str, s3_endpoint_url: str | None) -> str:
     if url.startswith("s3://"):
         return f"{url} at {s3_endpoint_url or 'AWS (no CLIPSTREAM_S3_ENDPOINT_URL)'}"
     path = unquote(urlsplit(url).path) if url.startswith("file:") else url
-    return f"folder {Path(path).resolve()}"
+    return f"folder {Path(path).absolute()}"

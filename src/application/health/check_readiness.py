@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from application.errors import describe
 from application.ports.dependency_probe import DependencyNotReady, DependencyProbe
 
 logger = logging.getLogger(__name__)
@@ -63,16 +64,3 @@ class CheckReadiness:
             at = f" ({probe.location})" if probe.location else ""
             logger.error("readiness: the %s%s is not ready: %s", probe.name, at, cause)
         return reason
-
-
-def describe(error: BaseException) -> str:
-    """An error and the errors that caused it, in one line: `Type: message <- Cause: message`."""
-    parts: list[str] = []
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen and len(parts) < 4:
-        seen.add(id(current))
-        message = " ".join(str(current).split())[:300]
-        parts.append(f"{type(current).__name__}: {message}" if message else type(current).__name__)
-        current = current.__cause__ or current.__context__
-    return " <- ".join(parts)

@@ -28,8 +28,9 @@ class _AlembicPreamble(logging.Filter):
 
 def quiet_libraries() -> None:
     """Libraries' chatter off: Alembic's plugin list and preamble (its "Running upgrade" lines stay
-    for `clipstream migrate`)."""
+    for `clipstream migrate`), botocore's "Found credentials"."""
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("botocore.credentials").setLevel(logging.WARNING)
     logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
 
 

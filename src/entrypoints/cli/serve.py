@@ -16,6 +16,7 @@ from entrypoints.cli._common import (
     port,
     positive,
     require_current_schema,
+    require_usable_storage,
 )
 
 APP_FACTORY = "entrypoints.http.app:create_default_app"
@@ -52,11 +53,12 @@ def run(args: argparse.Namespace) -> None:
         # process (production refuses to start without one, see Settings.from_env).
         os.environ["CLIPSTREAM_JWT_SECRET"] = secrets.token_urlsafe(48)
     refuse_a_taken_address(args.host, args.port)
+    require_usable_storage(settings)
     os.environ.setdefault("CLIPSTREAM_PUBLIC_URL", f"http://{args.host}:{args.port}")
     if not args.no_worker:
         os.environ["CLIPSTREAM_IN_PROCESS_WORKER"] = "true"
-    if settings.is_sqlite:
-        migrate_database(settings)  # the embedded default migrates itself; PostgreSQL explicitly
+    if settings.is_sqlite:  # the embedded default migrates itself; PostgreSQL explicitly
+        migrate_database(settings, quiet=True)
     require_current_schema(settings)
     logger.info("serving on http://%s:%s with %s worker(s)", args.host, args.port, args.workers)
 

@@ -14,6 +14,7 @@ from entrypoints.cli._common import (
     port,
     positive,
     require_current_schema,
+    require_usable_storage,
 )
 
 logger = logging.getLogger("clipstream")
@@ -63,8 +64,9 @@ def add_parser(
 
 def run(args: argparse.Namespace) -> None:
     settings = load_settings()
+    require_usable_storage(settings)
     if settings.is_sqlite:
-        migrate_database(settings)
+        migrate_database(settings, quiet=True)
     require_current_schema(settings)
     if args.metrics_port is not None:
         from prometheus_client import start_http_server
