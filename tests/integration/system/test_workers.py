@@ -29,6 +29,7 @@ from application.ports.task_queue import Payload, TaskSpec
 from entrypoints.composition.job_queues import libpq_conninfo, task_queue_factory
 from tests.integration.conftest import PostgresDatabases
 from tests.support.jobs import COUNT, EFFECTS_TABLE, LONG
+from tests.support.process_logs import kept_log
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -59,7 +60,7 @@ class Deployment:
 
     def start_worker(self, *args: str, **env: str) -> subprocess.Popen[bytes]:
         index = len(self.processes)
-        log = (self.tmp_path / f"worker-{index}.log").open("wb")
+        log = kept_log(self.tmp_path / f"worker-{index}.log").open("wb")
         executable = str(Path(sys.executable).with_name("clipstream"))
         process = subprocess.Popen(
             [executable, "worker", *args],
@@ -80,12 +81,6 @@ class Deployment:
         )
         return started
 
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {path.name}\n{path.read_text(errors='replace')[-4000:]}"
-            for path in sorted(self.tmp_path.glob("worker-*.log"))
-        )
-
     def scalar(self, query: str, *params: object) -> int:
         with psycopg.connect(self.conninfo, autocommit=True) as connection:
             row = connection.execute(query, params).fetchone()  # type: ignore[arg-type]
@@ -103,9 +98,9 @@ class Deployment:
             for process in self.processes:
                 code = process.poll()
                 if code not in (None, 0, -signal.SIGKILL, -signal.SIGTERM):
-                    pytest.fail(f"a worker exited with {code}:\n{self.logs()}")
+                    pytest.fail(f"a worker exited with {code} (the workers' logs follow)")
             if time.monotonic() - started > timeout:
-                pytest.fail(f"timed out waiting for {what}:\n{self.logs()}")
+                pytest.fail(f"timed out waiting for {what} (the workers' logs follow)")
             time.sleep(0.05)
         return time.monotonic() - started
 
