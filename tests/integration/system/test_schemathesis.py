@@ -17,6 +17,7 @@ operation take about 30 s of CPU.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import itertools
 from typing import Any
@@ -61,15 +62,20 @@ class FreshAccount:
     def get(self, case: Case, ctx: AuthContext) -> str:
         number = next(_accounts)
         register = case.operation.schema["/api/v1/auth/register"]["POST"]
-        response = register.Case(
-            body={
-                "username": f"fuzz_{number}",
-                "email": f"fuzz{number}@example.com",
-                "password": PASSWORD,
-            },
-            media_type="application/json",
-        ).call()
-        assert response.status_code == 201, response.text
+        # Schemathesis calls this while pytest collects the tests, when nothing captures output:
+        # the app's request log goes to a buffer, shown only if the registration fails.
+        log = io.BytesIO()
+        out = io.TextIOWrapper(log, write_through=True)  # closes `log` when collected
+        with contextlib.redirect_stdout(out):
+            response = register.Case(
+                body={
+                    "username": f"fuzz_{number}",
+                    "email": f"fuzz{number}@example.com",
+                    "password": PASSWORD,
+                },
+                media_type="application/json",
+            ).call()
+        assert response.status_code == 201, f"{response.text}\n{log.getvalue().decode()}"
         token: str = response.json()["accessToken"]
         return token
 
