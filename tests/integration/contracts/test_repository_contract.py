@@ -27,6 +27,7 @@ from domain.errors import EmailTaken, UsernameTaken
 from domain.sessions import RefreshToken, Session
 from domain.users import User
 from tests.support.builders import T0, make_session, make_token, make_user
+from tests.support.waiting import until_waiting_on_locks
 
 
 async def add_users(uow_factory: UnitOfWorkFactory, *users: User) -> None:
@@ -645,7 +646,8 @@ async def test_postgres_overlapping_transactions_spend_a_token_exactly_once(
             await uow.sessions.get_token(token.token_hash)  # both have read it unspent
             await both_inside.wait()
             spent = await uow.sessions.spend_token(token.token_hash, T0)
-            await asyncio.sleep(0.05)  # the winner holds the row lock; the loser waits on it
+            if spent:  # the winner holds the row lock until the loser waits on it
+                await until_waiting_on_locks(postgres_engine)
             await uow.commit()
             return spent
 
@@ -661,13 +663,16 @@ async def test_postgres_overlapping_counter_increments_are_not_lost(
     alice = make_user("alice")
     await add_users(factory, alice)
     both_inside = asyncio.Barrier(2)
+    first: list[bool] = []
 
     async def follow() -> None:
         async with factory() as uow:
             await uow.users.get(alice.id)
             await both_inside.wait()
             await uow.users.add_to_counters(alice.id, followers=1)
-            await asyncio.sleep(0.05)
+            if not first:  # the first holds the row lock until the other waits on it
+                first.append(True)
+                await until_waiting_on_locks(postgres_engine)
             await uow.commit()
 
     await asyncio.wait_for(asyncio.gather(follow(), follow()), timeout=10)

@@ -55,6 +55,7 @@ from domain.users import User
 from domain.videos import Video, VideoStatus, Visibility
 from tests.integration.conftest import _engine_on_empty_tables
 from tests.support.builders import T0, at, make_comment, make_user, make_video
+from tests.support.waiting import until_waiting_on_locks
 
 WALK_LIMITS = (1, 2, 7)
 Item = TypeVar("Item")
@@ -1125,7 +1126,8 @@ async def test_postgres_concurrent_identical_likes_and_follows_have_one_winner(
         async with social.uow() as uow:
             await all_inside.wait()  # 20 open transactions insert the same row
             done = await action(uow)
-            await asyncio.sleep(0.01)
+            if done:  # the winner commits once the 19 others wait on its row
+                await until_waiting_on_locks(postgres_wide_engine, 19)
             await uow.commit()
             return done
 
@@ -1172,7 +1174,7 @@ async def test_postgres_deleting_an_account_counts_the_writes_in_flight(
             await uow.videos.add_to_counters(video.id, comments=1, points=COMMENT_POINTS)
             await uow.comments.add_to_counters(thread.id, replies=1)
             written.set()
-            await asyncio.sleep(0.2)  # uncommitted while the deletion starts
+            await until_waiting_on_locks(postgres_engine)  # the deletion waits on these rows
             await uow.commit()
 
     async def delete_account() -> None:
@@ -1204,7 +1206,7 @@ async def test_postgres_deleting_a_comment_counts_a_reply_in_flight(
         async with social.uow() as uow:
             await uow.comments.add(make_comment(bob, video, 1, parent=thread))
             written.set()
-            await asyncio.sleep(0.2)  # uncommitted while the deletion starts
+            await until_waiting_on_locks(postgres_engine)  # the deletion waits on the reply
             await uow.commit()
 
     async def delete_thread() -> int:

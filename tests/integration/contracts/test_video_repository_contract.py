@@ -39,6 +39,7 @@ from domain.users import User
 from domain.videos import Video, VideoStatus, Visibility
 from tests.integration.conftest import _engine_on_empty_tables
 from tests.support.builders import T0, captioned, make_user, make_video
+from tests.support.waiting import until_waiting_on_locks
 
 READY, UPLOADING, PROCESSING, FAILED = (
     VideoStatus.READY,
@@ -930,7 +931,8 @@ async def test_postgres_overlapping_saves_from_one_status_have_one_winner(
             await uow.videos.get(video.id)  # both have read it uploading
             await both_inside.wait()
             saved = await uow.videos.save(outcome, expected_status=UPLOADING)
-            await asyncio.sleep(0.05)  # the winner holds the row lock; the loser waits on it
+            if saved:  # the winner holds the row lock until the loser waits on it
+                await until_waiting_on_locks(postgres_engine)
             await uow.commit()
             return saved
 
@@ -967,7 +969,7 @@ async def test_postgres_overlapping_caption_edits_keep_words_and_hashtags_in_ste
             await both_read.wait()
             assert await uow.videos.save(edited, expected_status=READY)
             edit_saved.set()
-            await asyncio.sleep(0.1)  # holds the row lock while the stale save starts
+            await until_waiting_on_locks(postgres_engine)  # the stale save waits on the row lock
             await uow.commit()
 
     async def save_stale() -> None:

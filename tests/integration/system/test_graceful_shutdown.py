@@ -61,13 +61,17 @@ async def _drill(server: subprocess.Popen[bytes], base: str, tmp_path: Path) -> 
             )
         ).json()
 
-        async def slowly() -> AsyncIterator[bytes]:
+        under_way = asyncio.Event()
+
+        async def slowly() -> AsyncIterator[bytes]:  # a slow client: 40 kB every 0.2 s
             for start in range(0, len(data), 40_000):
+                if start == 80_000:  # two chunks are sent: the request is in flight
+                    under_way.set()
                 yield data[start : start + 40_000]
                 await asyncio.sleep(0.2)
 
         upload = asyncio.create_task(client.put(created["upload"]["url"], content=slowly()))
-        await asyncio.sleep(0.6)  # the upload is under way
+        await under_way.wait()
         server.send_signal(signal.SIGTERM)
         response = await upload
         assert response.status_code == 200, response.text
