@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support.process_logs import kept_log
+from tests.support.process_logs import while_running
 
 
 def free_port() -> int:
@@ -29,13 +29,14 @@ def running_server(
 ) -> Iterator[str]:
     """Run `clipstream serve` on a free port with `env` added; yields its base URL once ready.
 
-    Its output goes to `log_path`, shown only if the test fails (`tests/support/process_logs.py`).
+    Its output goes to `log_path`, shown only with the report of a test that fails while it runs or
+    that started it (`tests/support/process_logs.py`).
     """
     port = free_port()
     full_env = {**os.environ, "CLIPSTREAM_BCRYPT_ROUNDS": "4", **env}
     executable = str(Path(sys.executable).with_name("clipstream"))
     command = [executable, "serve", "--port", str(port), "--workers", str(workers), *extra_args]
-    with kept_log(log_path).open("wb") as log:
+    with while_running(log_path), log_path.open("wb") as log:
         process = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:

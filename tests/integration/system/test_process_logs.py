@@ -12,25 +12,35 @@ _TESTS = """
 import subprocess
 import sys
 
-from tests.support.process_logs import kept_log
+import pytest
+
+from tests.support.process_logs import kept_log, while_running
 
 
-def _serve(tmp_path, line):
-    with kept_log(tmp_path / "server.log").open("wb") as log:
+def _serve(path, line):
+    with path.open("wb") as log:
         subprocess.run([sys.executable, "-c", f"print({line!r})"], stdout=log, check=True)
 
 
-def test_passes(tmp_path):
-    _serve(tmp_path, '{"event": "request of the passing test"}')
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    path = tmp_path_factory.mktemp("shared") / "shared.log"
+    with while_running(path):
+        _serve(path, '{"event": "request of the module server"}')
+        yield
 
 
-def test_fails(tmp_path):
-    _serve(tmp_path, '{"event": "request of the failing test"}')
+def test_passes(tmp_path, shared):
+    _serve(kept_log(tmp_path / "server.log"), '{"event": "request of the passing test"}')
+
+
+def test_fails(tmp_path, shared):
+    _serve(kept_log(tmp_path / "server.log"), '{"event": "request of the failing test"}')
     assert False, "the failure"
 """
 
 
-def test_a_failing_test_shows_its_process_logs_and_a_passing_one_shows_none(
+def test_a_failing_test_shows_the_logs_of_its_processes_and_a_passing_one_shows_none(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
@@ -44,3 +54,5 @@ def test_a_failing_test_shows_its_process_logs_and_a_passing_one_shows_none(
     assert "request of the failing test" in output
     assert "request of the passing test" not in output
     assert output.count("process log server.log") == 1
+    # The module's server started with the passing test; it still ran when the other failed.
+    assert output.count("request of the module server") == 1
