@@ -83,13 +83,13 @@ class Deployment:
 
     def scalar(self, query: str, *params: object) -> int:
         with psycopg.connect(self.conninfo, autocommit=True) as connection:
-            row = connection.execute(query, params).fetchone()  # type: ignore[arg-type]
+            row = connection.execute(query, params).fetchone()
         assert row is not None
         return int(row[0])
 
     def rows(self, query: str, *params: object) -> list[tuple[object, ...]]:
         with psycopg.connect(self.conninfo, autocommit=True) as connection:
-            return list(connection.execute(query, params).fetchall())  # type: ignore[arg-type]
+            return list(connection.execute(query, params).fetchall())
 
     def wait_for(self, condition: Callable[[], bool], what: str, timeout: float = 30) -> float:
         """Poll until `condition()`; returns the seconds it took."""
