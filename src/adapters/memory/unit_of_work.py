@@ -6,6 +6,7 @@ from types import TracebackType
 
 from adapters.jobs.memory import MemoryTaskQueue
 from adapters.memory.deletions import MemoryDeletionQueue
+from adapters.memory.saves import MemorySaveRepository
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.social import (
     MemoryCommentRepository,
@@ -34,6 +35,7 @@ class MemoryUnitOfWork(UnitOfWork):
     _follows: MemoryFollowRepository
     _likes: MemoryLikeRepository
     _comments: MemoryCommentRepository
+    _saves: MemorySaveRepository
     _tasks: MemoryTaskQueue
 
     def __init__(self, store: MemoryDatabase, clock: Clock | None = None) -> None:
@@ -51,6 +53,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._follows = MemoryFollowRepository(self._store.state)
         self._likes = MemoryLikeRepository(self._store.state)
         self._comments = MemoryCommentRepository(self._store.state)
+        self._saves = MemorySaveRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
 
@@ -81,6 +84,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> MemoryCommentRepository:
         return self._comments
+
+    @property
+    def saves(self) -> MemorySaveRepository:
+        return self._saves
 
     @property
     def tasks(self) -> MemoryTaskQueue:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.jobs.sql_queue import SqlTaskQueue
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
 from adapters.sqlalchemy.errors import database_errors, is_outage
+from adapters.sqlalchemy.saves import SqlSaveRepository
 from adapters.sqlalchemy.sessions import SqlSessionRepository
 from adapters.sqlalchemy.social import (
     SqlCommentRepository,
@@ -46,6 +47,7 @@ class SqlUnitOfWork(UnitOfWork):
     _follows: SqlFollowRepository
     _likes: SqlLikeRepository
     _comments: SqlCommentRepository
+    _saves: SqlSaveRepository
     _tasks: TaskQueue
 
     def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
@@ -72,6 +74,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._follows = SqlFollowRepository(connection)
         self._likes = SqlLikeRepository(connection)
         self._comments = SqlCommentRepository(connection)
+        self._saves = SqlSaveRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
 
@@ -102,6 +105,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> SqlCommentRepository:
         return self._comments
+
+    @property
+    def saves(self) -> SqlSaveRepository:
+        return self._saves
 
     @property
     def tasks(self) -> TaskQueue:

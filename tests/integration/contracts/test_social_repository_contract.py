@@ -325,18 +325,18 @@ async def test_follow_and_unfollow_are_idempotent(social: Social) -> None:
 
     assert await follow(social, alice, bob, 1) is True
     assert await follow(social, alice, bob, 2) is False  # nothing changes, not even the time
-    entries = await social.follows.followers(bob.id, after=None, limit=10)
+    entries = await social.follows.followers(bob.id, None, after=None, limit=10)
     assert [(e.user.id, e.followed_at) for e in entries] == [(alice.id, at(1))]
-    following = await social.follows.following(alice.id, after=None, limit=10)
+    following = await social.follows.following(alice.id, None, after=None, limit=10)
     assert [(e.user.id, e.followed_at) for e in following] == [(bob.id, at(1))]
-    assert await social.follows.followers(alice.id, after=None, limit=10) == []
+    assert await social.follows.followers(alice.id, None, after=None, limit=10) == []
 
     assert await unfollow(social, alice, bob) is True
     assert await unfollow(social, alice, bob) is False
-    assert await social.follows.followers(bob.id, after=None, limit=10) == []
+    assert await social.follows.followers(bob.id, None, after=None, limit=10) == []
 
     assert await follow(social, alice, bob, 3) is True
-    entries = await social.follows.followers(bob.id, after=None, limit=10)
+    entries = await social.follows.followers(bob.id, None, after=None, limit=10)
     assert [(e.user.id, e.followed_at) for e in entries] == [(alice.id, at(3))]
     assert await follow(social, bob, alice, 4) is True  # the other direction is another follow
     stored_bob = await get_user(social, bob.id)
@@ -607,7 +607,7 @@ async def test_follower_lists_are_newest_first_and_keyset_walks_see_each_once(
         (social.follows.followers, star.id),
         (social.follows.following, fan.id),
     ]:
-        everything = await listing(user_id, after=None, limit=100)
+        everything = await listing(user_id, None, after=None, limit=100)
         assert [entry_key(e) for e in everything] == expected
         assert {e.user.id for e in everything} == {u.id for u in others}
         for entry in everything:
@@ -618,7 +618,7 @@ async def test_follower_lists_are_newest_first_and_keyset_walks_see_each_once(
             async def page(
                 after: Any, limit: int, listing: Any = listing, user_id: UUID = user_id
             ) -> Sequence[FollowEntry]:
-                return await listing(user_id, after=after, limit=limit)  # type: ignore[no-any-return]
+                return await listing(user_id, None, after=after, limit=limit)  # type: ignore[no-any-return]
 
             walked = await walk(page, entry_key, limit)
             assert [entry_key(e) for e in walked] == expected
@@ -1262,8 +1262,11 @@ async def test_postgres_each_query_is_one_statement_whatever_the_page_size(
                 PublicVideoFilter(), viewer.id, after=None, limit=n
             ),
         ),
-        ("followers", lambda n: social.follows.followers(star.id, after=None, limit=n)),
-        ("following", lambda n: social.follows.following(viewer.id, after=None, limit=n)),
+        ("followers", lambda n: social.follows.followers(star.id, viewer.id, after=None, limit=n)),
+        (
+            "following",
+            lambda n: social.follows.following(viewer.id, viewer.id, after=None, limit=n),
+        ),
         (
             "followed_among",
             lambda n: _as_list(

@@ -433,9 +433,15 @@ async def test_get_view_joins_the_author_whatever_the_visibility(adapters: Adapt
     as_bob = await adapters.queries.get_view(private.id, bob.id)
     as_alice = await adapters.queries.get_view(uploading.id, alice.id)
 
-    assert anonymous == VideoView(video=private, author=alice, liked_by_me=None)
-    assert as_bob == VideoView(video=private, author=alice, liked_by_me=False)
-    assert as_alice == VideoView(video=uploading, author=alice, liked_by_me=False)
+    assert anonymous == VideoView(
+        video=private, author=alice, liked_by_me=None, saved_by_me=None, follows_author=None
+    )
+    assert as_bob == VideoView(
+        video=private, author=alice, liked_by_me=False, saved_by_me=False, follows_author=False
+    )
+    assert as_alice == VideoView(
+        video=uploading, author=alice, liked_by_me=False, saved_by_me=False, follows_author=False
+    )
     assert await adapters.queries.get_view(uuid4(), alice.id) is None
 
 

@@ -123,7 +123,14 @@ async def test_follower_lists_newest_first_with_paging(api: Client) -> None:
         assert seen == expected
     following = (await api.get(f"{API}/users/{fans[0].id}/following")).json()
     assert [u["id"] for u in following["items"]] == [star.id]
-    assert set(following["items"][0]) == {"id", "username", "displayName", "avatarUrl"}
+    assert set(following["items"][0]) == {
+        "id",
+        "username",
+        "displayName",
+        "avatarUrl",
+        "isFollowing",
+    }
+    assert following["items"][0]["isFollowing"] is None  # anonymous
 
 
 async def test_likes_are_idempotent_and_counted_everywhere(api: Client) -> None:
