@@ -6,7 +6,8 @@ parameter, each header the API reads, each field of the body, and the body as a 
 something hostile (NUL bytes, invalid UTF-8, numbers of thousands of digits, JSON nested a thousand
 levels deep, lone surrogates, very long strings...). Routes outside the document (the docs pages)
 get the path variations. Whatever comes, the answer must be below 500 and, for an error, a
-problem-details body: `check` says which requests broke that.
+problem-details body (a 400 or 422 naming each field and its rule in `errors`): `broken` says
+which requests broke that.
 """
 
 from __future__ import annotations
@@ -271,14 +272,14 @@ def _operation_probes(
                 dict(base_headers),
                 content,
             )
-    for header, values in HOSTILE_HEADERS.items():
-        for index, value in enumerate(values):
+    for header, raw_values in HOSTILE_HEADERS.items():
+        for index, raw_value in enumerate(raw_values):
             yield Probe(
                 route,
                 f"{route} header {header}#{index}",
                 method,
                 url(path_values, query),
-                {**base_headers, header: value},
+                {**base_headers, header: raw_value},
                 content,
             )
     if method in {"POST", "PUT", "PATCH", "DELETE"}:
@@ -313,14 +314,27 @@ def broken(status: int, content_type: str, text: str) -> str | None:
         return f"{status} without problem details ({content_type!r}): {text[:200]}"
     if "Traceback" in text:
         return f"{status} with a traceback"
+    if status in (400, 422) and not _names_fields(text):
+        return f"{status} whose errors name no field and rule: {text[:200]}"
     return None
+
+
+def _names_fields(text: str) -> bool:
+    """Whether a problem's `errors` is a non-empty list of fields, each with its rule."""
+    try:
+        errors = json.loads(text).get("errors")
+    except ValueError:
+        return False
+    return bool(errors) and all(
+        isinstance(e, dict) and e.get("field") and e.get("message") for e in errors
+    )
 
 
 # Running the corpus against an app -----------------------------------------------------------
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 def mp4(size: int) -> bytes:

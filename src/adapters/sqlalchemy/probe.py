@@ -7,11 +7,21 @@ import asyncio
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy.schema_check import (
+    DatabaseNotUsable,
+    SchemaRevisions,
+    current_revision,
+    revision_problem,
+)
 from application.ports.dependency_probe import DependencyProbe
 
 
 class DatabaseProbe(DependencyProbe):
     """Answers when the database runs `SELECT 1`; raises otherwise.
+
+    Given the release's `revisions`, it reads the schema's revision instead, and raises
+    `DatabaseNotUsable` when the database is behind them (migrated by an older release, or never):
+    a database that drifts that way after the start makes the service unready, saying why.
 
     At most one `SELECT 1` runs at a time: a check made while one is under way waits for that one.
     A caller that stops waiting (the readiness check's time limit) does not interrupt the query,
@@ -20,9 +30,12 @@ class DatabaseProbe(DependencyProbe):
     """
 
     name = "database"
+    location: str
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, revisions: SchemaRevisions | None = None) -> None:
         self._engine = engine
+        self._revisions = revisions
+        self.location = engine.url.render_as_string(hide_password=True)
         self._running: asyncio.Future[None] | None = None
 
     async def check(self) -> None:
@@ -38,7 +51,12 @@ class DatabaseProbe(DependencyProbe):
 
     async def _select_one(self) -> None:
         async with self._engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
+            if self._revisions is None:
+                await connection.execute(text("SELECT 1"))
+                return
+            current = await current_revision(connection)
+        if problem := revision_problem(current, self._revisions):
+            raise DatabaseNotUsable(problem)
 
 
 def _retrieve(future: asyncio.Future[None]) -> None:

@@ -44,3 +44,12 @@ def build_storage(
     if "://" in url:
         raise ValueError(f"unsupported storage URL scheme in {storage_url!r} (file:// or s3://)")
     return FileSystemObjectStorage(Path(url), grants, public_url)
+
+
+def describe_storage(storage_url: str, s3_endpoint_url: str | None) -> str:
+    """Where the storage is, for messages and logs: a folder, or a bucket and its endpoint."""
+    url = storage_url.strip()
+    if url.startswith("s3://"):
+        return f"{url} at {s3_endpoint_url or 'AWS (no CLIPSTREAM_S3_ENDPOINT_URL)'}"
+    path = unquote(urlsplit(url).path) if url.startswith("file:") else url
+    return f"folder {Path(path).absolute()}"

@@ -19,9 +19,11 @@ class StorageProbe(DependencyProbe):
     """Answers when the storage does (S3: `HeadBucket`; files: the root is writable)."""
 
     name = "storage"
+    location: str
 
-    def __init__(self, storage: SupportsCheck) -> None:
+    def __init__(self, storage: SupportsCheck, location: str = "") -> None:
         self._storage = storage
+        self.location = location
 
     async def check(self) -> None:
         await self._storage.check()

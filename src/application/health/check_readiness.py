@@ -3,28 +3,64 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from application.ports.dependency_probe import DependencyProbe
+from application.errors import describe
+from application.ports.dependency_probe import DependencyNotReady, DependencyProbe
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class NotReady:
+    """A dependency that failed its check, and why, in words fit for anyone who asks."""
+
+    dependency: str
+    reason: str
 
 
 class CheckReadiness:
     """Probe every dependency concurrently, each within `timeout` seconds.
 
-    Returns the names of the dependencies that failed or did not answer in time (empty when ready).
+    Returns the dependencies that failed or did not answer in time (empty when ready). The reason
+    of each is public: a `DependencyNotReady` says its own (what to fix); any other failure is only
+    "unavailable", and its cause (the error, and where the dependency is) goes to the log once,
+    when the dependency starts failing or fails differently, not at every poll; its recovery is
+    logged too.
     """
 
     def __init__(self, probes: Sequence[DependencyProbe], timeout: float = 2.0) -> None:
         self._probes = probes
         self._timeout = timeout
+        self._logged: dict[str, str] = {}  # dependency -> the cause last logged
 
-    async def execute(self) -> list[str]:
+    async def execute(self) -> list[NotReady]:
         results = await asyncio.gather(
             *(asyncio.wait_for(probe.check(), self._timeout) for probe in self._probes),
             return_exceptions=True,
         )
-        return [
-            probe.name
-            for probe, result in zip(self._probes, results, strict=True)
-            if isinstance(result, BaseException)
-        ]
+        failing: list[NotReady] = []
+        for probe, result in zip(self._probes, results, strict=True):
+            if isinstance(result, BaseException):
+                failing.append(NotReady(probe.name, self._reason(probe, result)))
+            elif self._logged.pop(probe.name, None) is not None:
+                logger.info("readiness: the %s is available again", probe.name)
+        return failing
+
+    def _reason(self, probe: DependencyProbe, error: BaseException) -> str:
+        if isinstance(error, DependencyNotReady):
+            reason = cause = str(error)
+        else:
+            reason = "unavailable"
+            cause = (
+                f"no answer within {self._timeout:g} s"
+                if isinstance(error, TimeoutError)
+                else describe(error)
+            )
+        if self._logged.get(probe.name) != cause:
+            self._logged[probe.name] = cause
+            at = f" ({probe.location})" if probe.location else ""
+            logger.error("readiness: the %s%s is not ready: %s", probe.name, at, cause)
+        return reason

@@ -66,6 +66,11 @@ class StoredObject:
 class ObjectStorage(Protocol):
     """Stores objects by key; clients upload and download them directly where the storage can."""
 
+    async def check(self) -> None:
+        """Return when the storage is usable (a bucket that answers, a folder that takes a file);
+        raise otherwise (`DependencyUnavailable`, or `StorageError` when it refuses)."""
+        ...
+
     async def create_upload(
         self,
         key: str,

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.common.validation import ErrorCollector
+from application.errors import DependencyUnavailable
 from application.ports.clock import Clock
 from application.ports.id_generator import IdGenerator
-from application.ports.object_storage import ObjectStorage, UploadTarget
+from application.ports.object_storage import ObjectStorage, StorageError, UploadTarget
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.video_queries import VideoView
 from application.videos.settings import UploadPolicy
@@ -50,7 +51,9 @@ class CreateVideo:
     (default 64 MiB) the upload is one PUT to `upload.url` with `upload.headers`; above it, one PUT
     per part of `upload.partSize` bytes (the last may be shorter), each answering an `ETag` that
     `complete` needs. Upload URLs expire at `upload.expiresAt`; a video never completed expires
-    after the upload deadline (default 24 h) and its stored bytes are removed.
+    after the upload deadline (default 24 h) and its stored bytes are removed. While the storage
+    is not usable (a bucket that is missing or does not answer, a folder that takes no file),
+    nothing is created and the answer is 503.
     """
 
     def __init__(
@@ -67,6 +70,14 @@ class CreateVideo:
         self._clock = clock
         self._ids = ids
 
+    async def _require_storage(self) -> None:
+        """Rule: no upload is offered while the storage cannot take it (503): a signed URL alone
+        (S3 signs without asking the bucket) would let the client upload into a missing bucket."""
+        try:
+            await self._storage.check()
+        except StorageError as refused:
+            raise DependencyUnavailable("storage") from refused
+
     async def execute(self, command: CreateVideoCommand) -> CreatedVideo:
         check = ErrorCollector()
         caption = check.parse(lambda: Caption.parse(command.caption))
@@ -79,6 +90,7 @@ class CreateVideo:
             owner = await uow.users.get(command.owner_id)
         if owner is None:
             raise InvalidToken()
+        await self._require_storage()
 
         video_id = self._ids.new_id()
         key = source_key(video_id)

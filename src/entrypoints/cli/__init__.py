@@ -19,8 +19,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _AlembicPreamble(logging.Filter):
+    """Drops what Alembic says before every run ("Context impl ...", "Will assume ...")."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(("Context impl", "Will assume"))
+
+
+def quiet_libraries() -> None:
+    """Libraries' chatter off: Alembic's plugin list and preamble (its "Running upgrade" lines stay
+    for `clipstream migrate`), botocore's "Found credentials"."""
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    logging.getLogger("botocore.credentials").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.migration").addFilter(_AlembicPreamble())
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    quiet_libraries()
     args = build_parser().parse_args(argv)
     args.run(args)
 

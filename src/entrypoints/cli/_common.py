@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from entrypoints.config import Settings, SettingsError
@@ -15,10 +16,64 @@ def load_settings() -> Settings:
         sys.exit(f"clipstream: {error}")
 
 
-def migrate_database(settings: Settings) -> None:
-    from adapters.sqlalchemy.migrate import upgrade_to_head
+logger = logging.getLogger("clipstream")
 
-    upgrade_to_head(settings.database_url)
+
+def migrate_database(settings: Settings, *, quiet: bool = False) -> None:
+    """Upgrade the schema; a database that cannot be reached ends the command in one line.
+
+    `quiet`: one line saying what changed instead of Alembic's line per revision (`serve`).
+    """
+    from adapters.sqlalchemy.migrate import upgrade_to_head
+    from adapters.sqlalchemy.schema_check import DatabaseNotUsable, database_revision
+
+    try:
+        before = database_revision(settings.database_url)
+    except DatabaseNotUsable as error:
+        sys.exit(f"clipstream: {error}")
+    alembic = logging.getLogger("alembic")
+    level = alembic.level
+    if quiet:
+        alembic.setLevel(logging.WARNING)
+    try:
+        upgrade_to_head(settings.database_url)
+    finally:
+        alembic.setLevel(level)
+    after = database_revision(settings.database_url)
+    if after != before:
+        logger.info("database migrated from revision %s to %s", before or "none", after)
+
+
+def require_current_schema(settings: Settings) -> None:
+    """End the command in one line unless the database answers at this release's revision."""
+    from adapters.sqlalchemy.schema_check import DatabaseNotUsable, check_database
+
+    try:
+        warning = check_database(settings.database_url)
+    except DatabaseNotUsable as error:
+        sys.exit(f"clipstream: {error}")
+    if warning:
+        logger.warning("%s", warning)
+
+
+def require_usable_storage(settings: Settings) -> None:
+    """End the command in one line when the storage is not usable, in production (and wherever a
+    folder cannot even be created); in development say so loudly and go on (uploads answer 503
+    until it is usable)."""
+    import asyncio
+
+    from adapters.storage.startup_check import storage_problem
+
+    problem = asyncio.run(storage_problem(settings.storage_url, settings.s3_endpoint_url))
+    if problem is None:
+        return
+    if settings.env == "production" or problem.fatal:
+        sys.exit(f"clipstream: {problem.message}")
+    logger.warning(
+        "STORAGE NOT USABLE, uploads will answer 503 until it is: %s (in production this "
+        "stops the start)",
+        problem.message,
+    )
 
 
 def port(raw: str) -> int:

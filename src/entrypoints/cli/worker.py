@@ -8,7 +8,14 @@ import logging
 import signal
 
 from application.ports.task_queue import QUEUES
-from entrypoints.cli._common import load_settings, migrate_database, port, positive
+from entrypoints.cli._common import (
+    load_settings,
+    migrate_database,
+    port,
+    positive,
+    require_current_schema,
+    require_usable_storage,
+)
 
 logger = logging.getLogger("clipstream")
 
@@ -57,8 +64,10 @@ def add_parser(
 
 def run(args: argparse.Namespace) -> None:
     settings = load_settings()
+    require_usable_storage(settings)
     if settings.is_sqlite:
-        migrate_database(settings)
+        migrate_database(settings, quiet=True)
+    require_current_schema(settings)
     if args.metrics_port is not None:
         from prometheus_client import start_http_server
 

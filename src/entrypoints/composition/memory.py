@@ -57,7 +57,7 @@ class MemoryAdapters(AdapterSet):
         public_url=core.settings.provided.api_base_url,
     )
     storage = _storage
-    probes = listed(singleton(StorageProbe, _storage))
+    probes = listed(singleton(StorageProbe, _storage, providers.Object("memory")))
     metrics = listed()
     job_statistics = singleton(MemoryJobStatistics, store, core.clock)
     doorbell = singleton(Doorbell)

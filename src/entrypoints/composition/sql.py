@@ -19,11 +19,12 @@ from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.moderation_queries import SqlModerationQueries
 from adapters.sqlalchemy.pool_metrics import PoolCollector
 from adapters.sqlalchemy.probe import DatabaseProbe
+from adapters.sqlalchemy.schema_check import SchemaRevisions, schema_revisions
 from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
-from adapters.storage.factory import build_storage
+from adapters.storage.factory import build_storage, describe_storage
 from adapters.storage.probe import StorageProbe
 from application.ports.clock import Clock
 from application.ports.job_statistics import JobStatistics
@@ -95,7 +96,17 @@ class SqlAdapters(AdapterSet):
     )
     storage = _storage
     storage_lifetime = providers.Resource(_close_at_shutdown, _storage)
-    probes = listed(singleton(DatabaseProbe, engine), singleton(StorageProbe, _storage))
+    # Readiness: the database answers at this release's schema revision; the storage answers.
+    _revisions: providers.Singleton[SchemaRevisions] = providers.Singleton(schema_revisions)
+    _storage_location = providers.Callable(
+        describe_storage,
+        core.settings.provided.storage_url,
+        core.settings.provided.s3_endpoint_url,
+    )
+    probes = listed(
+        singleton(DatabaseProbe, engine, _revisions),
+        singleton(StorageProbe, _storage, _storage_location),
+    )
     metrics = listed(singleton(PoolCollector, engine))
     job_statistics = providers.Singleton(
         _job_statistics, core.settings.provided.database_url, engine, core.clock

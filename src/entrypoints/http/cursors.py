@@ -9,6 +9,7 @@ from typing import Any
 
 import msgspec
 
+from domain.errors import FieldError
 from entrypoints.http.errors import problem
 
 _SIGNATURE_BYTES = 12
@@ -46,7 +47,10 @@ class CursorCodec:
             return msgspec.json.decode(payload, type=shape)
         except (ValueError, msgspec.DecodeError, msgspec.ValidationError):
             raise problem(
-                400, "The cursor is not valid; start again without one.", slug="bad-cursor"
+                400,
+                "The cursor is not valid; start again without one.",
+                slug="bad-cursor",
+                errors=[FieldError("cursor", "is not a cursor of this list: start without one")],
             ) from None
 
     def _sign(self, payload: bytes) -> bytes:

@@ -33,6 +33,7 @@ from domain.errors import (
     ValidationFailed,
 )
 from domain.moderation import AccountSuspended, TooManyReports
+from entrypoints.http.validation_messages import field_error, missing_parameter
 
 logger = logging.getLogger("clipstream.errors")
 
@@ -110,27 +111,21 @@ def _from_domain(exc: DomainError) -> ProblemDetailsException:
 _PATH_RE = re.compile(r"at `\$\.?([^`]*)`")
 
 
-def _field_of(error: dict[str, Any]) -> str:
-    key = str(error.get("key") or "")
-    if key in ("", "data"):  # msgspec names nested fields in the message: "... - at `$.user.name`"
-        match = _PATH_RE.search(str(error.get("message", "")))
-        return match.group(1) if match and match.group(1) else "body"
-    return key
-
-
-def _message_of(error: dict[str, Any]) -> str:
-    message = str(error.get("message", "is invalid"))
-    if message.startswith("Expected `str` matching regex"):  # the regex itself helps nobody here
-        return "is not in the allowed form (see its description and pattern at /schema)"
-    return message
-
-
 def _from_validation(exc: ValidationException) -> ProblemDetailsException:
+    """400 for parameters, 422 for the body; either way `errors` names each field and its rule."""
     raw = exc.extra if isinstance(exc.extra, list) else []
-    errors = [FieldError(_field_of(e), _message_of(e)) for e in raw]
+    errors = [field_error(str(e.get("key") or ""), str(e.get("message", ""))) for e in raw]
+    if not errors and (missing := missing_parameter(str(exc.detail))) is not None:
+        errors = [missing]
     if any(e.get("source") == "body" for e in raw):
-        return problem(422, "The request body is invalid.", slug="validation-failed", errors=errors)
-    return problem(400, "A parameter is malformed.", slug="bad-parameter", errors=errors)
+        return problem(422, _summary(errors), slug="validation-failed", errors=errors)
+    if not errors:  # nothing says which: the request as a whole, with Litestar's own words
+        errors = [FieldError("request", str(exc.detail) or "is malformed")]
+    return problem(400, _summary(errors), slug="bad-parameter", errors=errors)
+
+
+def _summary(errors: list[FieldError]) -> str:
+    return "; ".join(f"{e.field}: {e.message}" for e in errors) or "The request is invalid."
 
 
 def _from_rate_limit(exc: TooManyRequestsException) -> ProblemDetailsException:
@@ -155,9 +150,9 @@ def _misreported_body_error(exc: HTTPException) -> ProblemDetailsException | Non
     path = match.group(1) if match else ""
     if path != "data" and not path.startswith("data."):
         return None
-    field = path.removeprefix("data").lstrip(".") or "body"
-    error = FieldError(field, message.split(" - ", 1)[0])
-    return problem(422, "The request body is invalid.", slug="validation-failed", errors=[error])
+    field = path.removeprefix("data").lstrip(".")
+    error = field_error("data", f"{message.split(' - ', 1)[0]} - at `$.{field}`")
+    return problem(422, _summary([error]), slug="validation-failed", errors=[error])
 
 
 def _from_http(exc: HTTPException) -> ProblemDetailsException:
@@ -170,9 +165,13 @@ def _from_http(exc: HTTPException) -> ProblemDetailsException:
         headers.update(BEARER_CHALLENGE)
     status = exc.status_code
     detail = exc.detail if exc.detail and exc.detail != HTTPStatus(status).phrase else ""
-    if status == 400 and detail:  # msgspec's decode message says where the JSON broke
-        detail = f"Malformed request: {detail}"
-    return problem(status, detail or HTTPStatus(status).description, headers=headers or None)
+    errors: list[FieldError] | None = None
+    if status == 400:  # an undecodable body: msgspec's decode message says where the JSON broke
+        reason = detail.removeprefix("Malformed request: ") or "is not valid JSON"
+        detail = f"Malformed request: {reason}"
+        errors = [FieldError("body", reason)]
+    detail = detail or HTTPStatus(status).description
+    return problem(status, detail, errors=errors, headers=headers or None)
 
 
 def _from_unexpected(exc: Exception) -> ProblemDetailsException:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from dependency_injector import providers
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.postgres
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 class StatementCounter:

@@ -33,7 +33,10 @@ class HealthController(Controller):
         "/ready",
         operation_id="ready",
         summary="Every dependency answers",
-        description="503 problem details naming the failing dependencies in `failing` otherwise.",
+        description="503 problem details otherwise: `failing` names the failing dependencies "
+        "(`database`, `storage`) and `reasons` says why for each (`unavailable`, or what to fix, "
+        "like a database whose schema is behind this release: `run clipstream migrate`). The "
+        "cause of an outage is in the service's log.",
         responses=problems(503),
     )
     async def ready(self, check_readiness: SkipValidation[CheckReadiness]) -> HealthOut:
@@ -41,9 +44,12 @@ class HealthController(Controller):
         if failing:
             raise problem(
                 503,
-                f"Not ready: {', '.join(failing)} unavailable.",
+                "Not ready: " + "; ".join(f"{f.dependency}: {f.reason}" for f in failing) + ".",
                 slug="not-ready",
                 headers={"Retry-After": "5"},
-                extra={"failing": failing},
+                extra={
+                    "failing": [f.dependency for f in failing],
+                    "reasons": {f.dependency: f.reason for f in failing},
+                },
             )
         return HealthOut(status="ok")
