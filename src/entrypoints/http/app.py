@@ -205,7 +205,7 @@ def create_app(container: Container) -> Litestar:
         dependencies=app_dependencies(container),
         plugins=[
             ProblemDetailsPlugin(problem_details_config()),
-            logging_plugin(),
+            logging_plugin(settings.log_format),
             StrictStructSchemaPlugin(),
         ],
         cors_config=_cors_config(settings.cors_origins),
@@ -226,7 +226,8 @@ def create_app(container: Container) -> Litestar:
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
             ProblemBodiesMiddleware(app.asgi_handler), hsts=settings.env == "production"
-        )
+        ),
+        for_console=settings.log_format == "console",
     )
     return app
 
