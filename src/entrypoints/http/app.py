@@ -215,7 +215,7 @@ def create_app(container: Container) -> Litestar:
         dependencies=app_dependencies(container),
         plugins=[
             ProblemDetailsPlugin(problem_details_config()),
-            logging_plugin(),
+            logging_plugin(settings.log_format),
             StrictStructSchemaPlugin(),
         ],
         cors_config=_cors_config(settings.cors_origins),
@@ -236,7 +236,8 @@ def create_app(container: Container) -> Litestar:
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
             ProblemBodiesMiddleware(app.asgi_handler), hsts=settings.env == "production"
-        )
+        ),
+        for_console=settings.log_format == "console",
     )
     return app
 
