@@ -11,6 +11,7 @@ from adapters.jobs.memory import MemoryJobStatistics
 from adapters.jobs.runner import Doorbell
 from adapters.memory.account_queries import MemoryAccountQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.search import MemorySearchIndex
 from adapters.memory.social_queries import (
     MemoryCommentQueries,
     MemoryFeedQueries,
@@ -44,6 +45,7 @@ class MemoryAdapters(AdapterSet):
     follow_queries = singleton(MemoryFollowQueries, store)
     comment_queries = singleton(MemoryCommentQueries, store)
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
+    search_index = singleton(MemorySearchIndex, store, _video_queries)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(
         MemoryObjectStorage,

@@ -30,6 +30,7 @@ from application.ports.media_processor import MediaProcessor
 from application.ports.media_urls import MediaUrls
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
+from application.ports.search_index import SearchIndex
 from application.ports.token_service import TokenService
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.upload_grants import UploadGrants
@@ -68,6 +69,7 @@ class StoragePorts(containers.DeclarativeContainer):
     follow_queries: Slot[FollowQueries] = providers.Dependency()
     comment_queries: Slot[CommentQueries] = providers.Dependency()
     feed_queries: Slot[FeedQueries] = providers.Dependency()
+    search_index: Slot[SearchIndex] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()
     probes: Slot[Sequence[DependencyProbe]] = providers.Dependency()

@@ -17,6 +17,7 @@ from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.pool_metrics import PoolCollector
 from adapters.sqlalchemy.probe import DatabaseProbe
 from adapters.sqlalchemy.schema_check import SchemaRevisions, schema_revisions
+from adapters.sqlalchemy.search_index import SqlSearchIndex
 from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
@@ -79,6 +80,7 @@ class SqlAdapters(AdapterSet):
     follow_queries = singleton(SqlFollowQueries, engine, reader)
     comment_queries = singleton(SqlCommentQueries, engine, reader)
     feed_queries = singleton(SqlFeedQueries, engine, reader)
+    search_index = singleton(SqlSearchIndex, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(
         build_storage,

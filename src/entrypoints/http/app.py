@@ -27,6 +27,7 @@ from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.media import MediaController
 from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
+from entrypoints.http.controllers.search import SearchController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.video_comments import VideoCommentsController
@@ -160,6 +161,7 @@ def create_app(container: Container) -> Litestar:
             MediaController,
             CommentsController,
             FeedController,
+            SearchController,
         ],
     )
     prometheus = PrometheusConfig(
