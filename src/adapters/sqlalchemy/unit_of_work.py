@@ -18,6 +18,7 @@ from adapters.sqlalchemy.social import (
 )
 from adapters.sqlalchemy.users import SqlUserRepository
 from adapters.sqlalchemy.videos import SqlVideoRepository
+from adapters.sqlalchemy.watches import SqlWatchRepository
 from adapters.system import SystemClock
 from application.errors import DependencyUnavailable
 from application.ports.task_queue import TaskQueue
@@ -46,6 +47,7 @@ class SqlUnitOfWork(UnitOfWork):
     _follows: SqlFollowRepository
     _likes: SqlLikeRepository
     _comments: SqlCommentRepository
+    _watches: SqlWatchRepository
     _tasks: TaskQueue
 
     def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
@@ -72,6 +74,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._follows = SqlFollowRepository(connection)
         self._likes = SqlLikeRepository(connection)
         self._comments = SqlCommentRepository(connection)
+        self._watches = SqlWatchRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
 
@@ -102,6 +105,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> SqlCommentRepository:
         return self._comments
+
+    @property
+    def watches(self) -> SqlWatchRepository:
+        return self._watches
 
     @property
     def tasks(self) -> TaskQueue:

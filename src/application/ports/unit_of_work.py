@@ -14,6 +14,7 @@ from application.ports.session_repository import SessionRepository
 from application.ports.task_queue import TaskQueue
 from application.ports.user_repository import UserRepository
 from application.ports.video_repository import VideoRepository
+from application.ports.watch_repository import WatchRepository
 
 
 class UnitOfWork(Protocol):
@@ -43,6 +44,9 @@ class UnitOfWork(Protocol):
 
     @property
     def comments(self) -> CommentRepository: ...
+
+    @property
+    def watches(self) -> WatchRepository: ...
 
     @property
     def tasks(self) -> TaskQueue:

@@ -20,6 +20,7 @@ from adapters.memory.social_queries import (
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
+from adapters.memory.watches import MemoryHashtagQueries
 from adapters.storage.memory import MemoryObjectStorage
 from adapters.storage.probe import StorageProbe
 from application.ports.clock import Clock
@@ -46,6 +47,7 @@ class MemoryAdapters(AdapterSet):
     comment_queries = singleton(MemoryCommentQueries, store)
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
     search_index = singleton(MemorySearchIndex, store, _video_queries)
+    hashtag_queries = singleton(MemoryHashtagQueries, store)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(
         MemoryObjectStorage,

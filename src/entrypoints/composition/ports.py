@@ -22,6 +22,7 @@ from application.ports.comment_queries import CommentQueries
 from application.ports.dependency_probe import DependencyProbe
 from application.ports.feed_queries import FeedQueries
 from application.ports.follow_queries import FollowQueries
+from application.ports.hashtag_queries import HashtagQueries
 from application.ports.id_generator import IdGenerator
 from application.ports.idempotency_store import IdempotencyStore
 from application.ports.image_processor import ImageProcessor
@@ -70,6 +71,7 @@ class StoragePorts(containers.DeclarativeContainer):
     comment_queries: Slot[CommentQueries] = providers.Dependency()
     feed_queries: Slot[FeedQueries] = providers.Dependency()
     search_index: Slot[SearchIndex] = providers.Dependency()
+    hashtag_queries: Slot[HashtagQueries] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()
     probes: Slot[Sequence[DependencyProbe]] = providers.Dependency()

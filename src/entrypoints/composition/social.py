@@ -35,6 +35,6 @@ class SocialUseCases(Ports):
     get_comment = singleton(GetComment, Ports.unit_of_work, Ports.comment_queries)
     list_comments = singleton(ListComments, Ports.video_queries, Ports.comment_queries)
     list_replies = singleton(ListReplies, Ports.unit_of_work, Ports.comment_queries)
-    record_view = singleton(RecordView, Ports.unit_of_work, Ports.views)
+    record_view = singleton(RecordView, Ports.unit_of_work, Ports.views, Ports.clock)
     for_you_feed = singleton(ForYouFeed, Ports.feed_queries, Ports.clock)
     following_feed = singleton(FollowingFeed, Ports.feed_queries)

@@ -22,6 +22,7 @@ from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
+from adapters.sqlalchemy.watches import SqlHashtagQueries
 from adapters.storage.factory import build_storage, describe_storage
 from adapters.storage.probe import StorageProbe
 from application.ports.clock import Clock
@@ -81,6 +82,7 @@ class SqlAdapters(AdapterSet):
     comment_queries = singleton(SqlCommentQueries, engine, reader)
     feed_queries = singleton(SqlFeedQueries, engine, reader)
     search_index = singleton(SqlSearchIndex, engine, reader)
+    hashtag_queries = singleton(SqlHashtagQueries, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(
         build_storage,

@@ -24,6 +24,7 @@ from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.avatars import AvatarsController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
+from entrypoints.http.controllers.hashtags import HashtagsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.media import MediaController
 from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
@@ -162,6 +163,7 @@ def create_app(container: Container) -> Litestar:
             CommentsController,
             FeedController,
             SearchController,
+            HashtagsController,
         ],
     )
     prometheus = PrometheusConfig(
