@@ -31,6 +31,15 @@ class Watch:
         return not self.completed and self.watched_ms is not None and self.watched_ms < SKIP_MS
 
 
+def watched_enough(watch: Watch, duration_seconds: float | None) -> bool:
+    """Whether a watch saw the video: to the end, or at least half of its duration."""
+    if watch.completed:
+        return True
+    if watch.watched_ms is None or duration_seconds is None:
+        return False
+    return watch.watched_ms >= duration_seconds * 500
+
+
 def view_hour(at: datetime) -> datetime:
     """The hour a counted view falls in (trending counts views by hour)."""
     return at.replace(minute=0, second=0, microsecond=0)

@@ -20,6 +20,8 @@ def delete_video_cascade(state: MemoryState, video_id: UUID) -> None:
         del state.comment_likes[key]
     for key in [k for k in state.watches if k[1] == video_id]:
         del state.watches[key]
+    for key in [k for k in state.not_interested if k[1] == video_id]:
+        del state.not_interested[key]
     for hour_key in [k for k in state.view_hours if k[0] == video_id]:
         del state.view_hours[hour_key]
 
@@ -48,6 +50,8 @@ def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
         del state.comment_likes[key]
     for key in [k for k in state.watches if k[0] == user_id]:
         del state.watches[key]
+    for key in [k for k in state.not_interested if k[0] == user_id]:
+        del state.not_interested[key]
     for comment_id in [c.id for c in state.comments.values() if c.author_id == user_id]:
         delete_comment_cascade(state, comment_id)  # nothing if gone with its top-level comment
     for video_id in [v.id for v in state.videos.values() if v.owner_id == user_id]:

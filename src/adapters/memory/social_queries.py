@@ -9,11 +9,13 @@ from uuid import UUID
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.videos import MemoryVideoQueries
 from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
-from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
+from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 from domain.comments import Comment
 from domain.ranking import rank
+from domain.videos import Video
+from domain.watching import watched_enough
 
 
 class MemoryFollowQueries(FollowQueries):
@@ -128,12 +130,15 @@ class MemoryFeedQueries(FeedQueries):
         since: datetime,
         after: RankKey | None,
         limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
         async with self._store.lock:
             scored = []
             for video in self._store.state.videos.values():
                 published = video.published_at
                 if not video.is_published or published is None or not since < published <= snapshot:
+                    continue
+                if self._left_out(video, viewer_id, personal):
                     continue
                 key = (rank(video.engagement_points, published), video.id)
                 if after is None or key < after:
@@ -145,7 +150,13 @@ class MemoryFeedQueries(FeedQueries):
             ]
 
     async def older(
-        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+        self,
+        viewer_id: UUID | None,
+        *,
+        until: datetime,
+        after: VideoKey | None,
+        limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[VideoView]:
         async with self._store.lock:
             found = [
@@ -155,6 +166,25 @@ class MemoryFeedQueries(FeedQueries):
                 and v.published_at is not None
                 and v.published_at <= until
                 and (after is None or (v.published_at, v.id) < after)
+                and not self._left_out(v, viewer_id, personal)
             ]
             found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
             return [self._videos.view_of(v, viewer_id) for v in found[:limit]]
+
+    def _left_out(
+        self, video: Video, viewer_id: UUID | None, personal: PersonalFilter | None
+    ) -> bool:
+        """Whether `personal` leaves the video out of the viewer's For You (lock held)."""
+        if personal is None or viewer_id is None:
+            return False
+        state = self._store.state
+        watch = state.watches.get((viewer_id, video.id))
+        return (
+            video.owner_id == viewer_id
+            or (viewer_id, video.id) in state.not_interested
+            or (
+                watch is not None
+                and watch.watched_at > personal.watched_since
+                and watched_enough(watch, video.duration_seconds)
+            )
+        )

@@ -37,6 +37,7 @@ class MemoryState:
     watches: dict[tuple[UUID, UUID], Watch] = field(default_factory=dict)  # (user, video)
     view_hours: dict[tuple[UUID, datetime], int] = field(default_factory=dict)  # (video, hour)
     trending: dict[int, TrendingHashtag] = field(default_factory=dict)  # position -> entry
+    not_interested: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (user, video)
 
 
 class MemoryDatabase:

@@ -26,6 +26,9 @@ class MemoryWatchRepository(WatchRepository):
     async def record_watch(self, watch: Watch) -> None:
         self._state.watches[(watch.user_id, watch.video_id)] = watch
 
+    async def mark_not_interested(self, user_id: UUID, video_id: UUID, at: datetime) -> None:
+        self._state.not_interested.setdefault((user_id, video_id), at)
+
     async def count_view(self, video_id: UUID, hour: datetime) -> None:
         if video_id in self._state.videos:
             key = (video_id, hour)

@@ -28,7 +28,9 @@ from sqlalchemy import (
     exists,
     literal_column,
     null,
+    or_,
     select,
+    true,
     tuple_,
 )
 
@@ -36,12 +38,14 @@ from adapters.sqlalchemy.tables import (
     comment_likes,
     comments,
     follows,
+    not_interested,
     sessions,
     users,
     video_hashtags,
     video_likes,
     video_words,
     videos,
+    watches,
 )
 from adapters.sqlalchemy.videos import video_columns
 from domain.videos import VideoStatus, Visibility
@@ -241,9 +245,33 @@ def following_feed(dialect_name: str, after: bool) -> Select[Any]:
     return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
 
 
+def _personal_filter() -> ColumnElement[bool]:
+    """What `application.ports.feed_queries.PersonalFilter` leaves out of the For You of
+    `viewer_id`: their own videos, those they marked not interested, and those their latest watch
+    since `watched_since` saw (to the end, or at least half: `domain.watching.watched_enough`).
+    Each is a probe of a primary key (viewer, video) per candidate row."""
+    viewer = uuid_param("viewer_id")
+    seen = exists().where(
+        watches.c.user_id == viewer,
+        watches.c.video_id == videos.c.id,
+        watches.c.watched_at > _time_param("watched_since"),
+        or_(
+            watches.c.completed == true(),
+            watches.c.watched_ms >= videos.c.duration_seconds * 500,
+        ),
+    )
+    unwanted = exists().where(
+        not_interested.c.user_id == viewer, not_interested.c.video_id == videos.c.id
+    )
+    return and_(videos.c.owner_id != viewer, ~unwanted, ~seen)
+
+
 @functools.cache
-def ranked_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
-    """A page of the videos published in (`since`, `snapshot`], highest rank first.
+def ranked_feed(
+    dialect_name: str, signed_in: bool, after: bool, personal: bool = False
+) -> Select[Any]:
+    """A page of the videos published in (`since`, `snapshot`], highest rank first; with
+    `personal`, without what `_personal_filter` leaves out.
 
     Reads the partial index on (rank, id) backwards, skipping the few videos of the index's head
     that lie outside the window; the rank orders exactly as the score (domain.ranking).
@@ -253,15 +281,22 @@ def ranked_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
         videos.c.published_at > _time_param("since"),
         videos.c.published_at <= _time_param("snapshot"),
     )
+    if personal:
+        query = query.where(_personal_filter())
     return keyset_page(query, (videos.c.rank, videos.c.id), after=after)
 
 
 @functools.cache
-def older_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
-    """A page of the videos published until `until`, newest first."""
+def older_feed(
+    dialect_name: str, signed_in: bool, after: bool, personal: bool = False
+) -> Select[Any]:
+    """A page of the videos published until `until`, newest first; with `personal`, without what
+    `_personal_filter` leaves out."""
     query = video_views(dialect_name, signed_in).where(
         PUBLISHED, videos.c.published_at <= _time_param("until")
     )
+    if personal:
+        query = query.where(_personal_filter())
     return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
 
 

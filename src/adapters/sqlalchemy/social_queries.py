@@ -20,7 +20,7 @@ from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.social import comment_from_row
 from adapters.sqlalchemy.video_queries import author_from_row, liked_from_row, video_view
 from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
-from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
+from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 
@@ -119,24 +119,43 @@ class SqlFeedQueries(FeedQueries):
         since: datetime,
         after: RankKey | None,
         limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
-        query = statements.ranked_feed(self._dialect_name, viewer_id is not None, after is not None)
+        signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
+        query = statements.ranked_feed(self._dialect_name, signed_in, after is not None, mine)
         params = {
             "since": since,
             "snapshot": snapshot,
             **viewer_params(viewer_id),
+            **_personal_params(personal if mine else None),
             **page_params(after, limit),
         }
         rows = await self._runner.rows(query, params)
         return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
 
     async def older(
-        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+        self,
+        viewer_id: UUID | None,
+        *,
+        until: datetime,
+        after: VideoKey | None,
+        limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[VideoView]:
-        query = statements.older_feed(self._dialect_name, viewer_id is not None, after is not None)
-        params = {"until": until, **viewer_params(viewer_id), **page_params(after, limit)}
+        signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
+        query = statements.older_feed(self._dialect_name, signed_in, after is not None, mine)
+        params = {
+            "until": until,
+            **viewer_params(viewer_id),
+            **_personal_params(personal if mine else None),
+            **page_params(after, limit),
+        }
         rows = await self._runner.rows(query, params)
         return [video_view(row) for row in rows]
+
+
+def _personal_params(personal: PersonalFilter | None) -> dict[str, Any]:
+    return {} if personal is None else {"watched_since": personal.watched_since}
 
 
 def _comment_view(row: Row[Any]) -> CommentView:

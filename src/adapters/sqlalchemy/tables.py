@@ -305,6 +305,21 @@ watches = Table(
     Column("completed", Boolean, nullable=True),
 )
 
+# Videos a viewer marked "not interested": never again in their For You.
+not_interested = Table(
+    "not_interested",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "video_id",
+        Uuid,
+        ForeignKey("videos.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
 # Counted views of each video per hour: what trending sums over the last 24 hours.
 video_view_hours = Table(
     "video_view_hours",

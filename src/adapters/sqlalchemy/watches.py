@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.sqlalchemy.read_statements import PUBLISHED
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
+from adapters.sqlalchemy.statements import insert_ignoring_conflicts
 from adapters.sqlalchemy.tables import (
+    not_interested,
     trending_hashtags,
     video_hashtags,
     video_view_hours,
@@ -79,6 +81,12 @@ class SqlWatchRepository(WatchRepository):
                     "completed": excluded.completed,
                 },
             )
+        )
+
+    async def mark_not_interested(self, user_id: UUID, video_id: UUID, at: datetime) -> None:
+        statement = insert_ignoring_conflicts(self._dialect_name, not_interested)
+        await self._connection.execute(
+            statement.values(user_id=user_id, video_id=video_id, created_at=at)
         )
 
     async def count_view(self, video_id: UUID, hour: datetime) -> None:

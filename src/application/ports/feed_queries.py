@@ -22,6 +22,15 @@ class RankedVideo:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalFilter:
+    """What a signed-in viewer's For You leaves out: their own videos, the videos they marked not
+    interested, and those whose latest watch since `watched_since` saw them
+    (`domain.watching.watched_enough`: to the end, or at least half)."""
+
+    watched_since: datetime
+
+
 class FeedQueries(Protocol):
     """The two feeds, with authors and the viewer's like flags, in one round trip per call."""
 
@@ -39,13 +48,21 @@ class FeedQueries(Protocol):
         since: datetime,
         after: RankKey | None,
         limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
         """Published videos with `since < published_at <= snapshot`, by `domain.ranking.rank`
-        descending, then id descending."""
+        descending, then id descending; without what `personal` leaves out for `viewer_id`."""
         ...
 
     async def older(
-        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+        self,
+        viewer_id: UUID | None,
+        *,
+        until: datetime,
+        after: VideoKey | None,
+        limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[VideoView]:
-        """Published videos with `published_at <= until`, newest published first."""
+        """Published videos with `published_at <= until`, newest published first; without what
+        `personal` leaves out for `viewer_id`."""
         ...

@@ -17,6 +17,10 @@ class WatchRepository(Protocol):
         """Store the viewer's latest watch of the video (replacing an earlier one)."""
         ...
 
+    async def mark_not_interested(self, user_id: UUID, video_id: UUID, at: datetime) -> None:
+        """Remember that the viewer wants the video never again in their For You (idempotent)."""
+        ...
+
     async def count_view(self, video_id: UUID, hour: datetime) -> None:
         """Add one counted view to the video's count for that hour."""
         ...

@@ -8,11 +8,12 @@ from uuid import UUID
 
 from application.common.pagination import Page, page_from
 from application.ports.clock import Clock
-from application.ports.feed_queries import FeedQueries
+from application.ports.feed_queries import FeedQueries, PersonalFilter
 from application.ports.video_queries import VideoKey, VideoView
 from domain import ranking
 
 RANKED_WINDOW = timedelta(days=7)
+WATCHED_WINDOW = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,11 @@ class ForYouFeed:
     async def execute(self, query: ForYouQuery) -> Page[VideoView, ForYouPosition]:
         position = query.position or ForYouPosition(snapshot=self._clock.now(), phase=0)
         snapshot, since = position.snapshot, position.snapshot - RANKED_WINDOW
+        personal = (
+            PersonalFilter(watched_since=snapshot - WATCHED_WINDOW)
+            if query.viewer_id is not None
+            else None
+        )
         ranked: list[VideoView] = []
         if position.phase == 0:
             after = (position.score, position.video_id) if position.video_id else None
@@ -54,6 +60,7 @@ class ForYouFeed:
                 since=since,
                 after=after,  # type: ignore[arg-type]
                 limit=query.limit + 1,
+                personal=personal,
             )
             if len(rows) > query.limit:  # the page is all ranked, and more ranked ones follow
                 last = rows[query.limit - 1]
@@ -70,7 +77,11 @@ class ForYouFeed:
             else None
         )
         older = await self._feeds.older(
-            query.viewer_id, until=since, after=older_after, limit=query.limit - len(ranked) + 1
+            query.viewer_id,
+            until=since,
+            after=older_after,
+            limit=query.limit - len(ranked) + 1,
+            personal=personal,
         )
         combined = [*ranked, *older]
         if len(combined) <= query.limit:
@@ -92,7 +103,11 @@ DESCRIPTION = (
     "snapshot time and the cursor carries it. Videos published in the 7 days before the snapshot "
     "come first, ranked by " + ranking.FORMULA + " Older videos follow, newest first. Videos "
     "published after the walk began wait for the next walk, and no video repeats within a walk: "
-    "scores only grow, so a video already shown never falls below the cursor."
+    "scores only grow, so a video already shown never falls below the cursor. Signed in, the "
+    "walk leaves out your own videos, the videos you marked not interested "
+    "(`POST /feed/feedback`), and those you watched to the end or for at least half of their "
+    "duration in the 7 days before the walk began (`POST /videos/{id}/views` with `watchedMs` or "
+    "`completed`); the order is the same as for everyone (no per-viewer ranking yet)."
 )
 ForYouFeed.__doc__ = DESCRIPTION
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from application.social.create_comment import CreateComment
 from application.social.delete_comment import DeleteComment
 from application.social.edit_comment import EditComment
+from application.social.feed_feedback import GiveFeedFeedback
 from application.social.feeds import FollowingFeed, ForYouFeed
 from application.social.follow import FollowUser, UnfollowUser
 from application.social.follower_lists import ListFollowers, ListFollowing
@@ -36,5 +37,6 @@ class SocialUseCases(Ports):
     list_comments = singleton(ListComments, Ports.video_queries, Ports.comment_queries)
     list_replies = singleton(ListReplies, Ports.unit_of_work, Ports.comment_queries)
     record_view = singleton(RecordView, Ports.unit_of_work, Ports.views, Ports.clock)
+    give_feed_feedback = singleton(GiveFeedFeedback, Ports.unit_of_work, Ports.clock)
     for_you_feed = singleton(ForYouFeed, Ports.feed_queries, Ports.clock)
     following_feed = singleton(FollowingFeed, Ports.feed_queries)

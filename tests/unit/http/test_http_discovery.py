@@ -143,3 +143,68 @@ def test_trending_refreshes_at_least_once_a_minute_whatever_the_maintenance_peri
     for period in (timedelta(seconds=10), timedelta(minutes=5)):
         (task,) = [p for p in catalog.periodic_tasks(period) if p.task == catalog.REFRESH_TRENDING]
         assert task.every <= timedelta(minutes=1)
+
+
+async def feed_ids(person_: Any) -> list[str]:
+    return [item["id"] for item in (await person_.call("GET", "/feed")).json()["items"]]
+
+
+async def test_not_interested_removes_a_video_from_your_for_you_for_good(api: Client) -> None:
+    ana = await person(api, "ana")
+    bob = await person(api, "bob")
+    meh = await ana.publish("meh")
+    good = await ana.publish("good")
+
+    first = await bob.call(
+        "POST", "/feed/feedback", json={"videoId": meh["id"], "kind": "not_interested"}
+    )
+    again = await bob.call(
+        "POST", "/feed/feedback", json={"videoId": meh["id"], "kind": "not_interested"}
+    )
+
+    assert (first.status_code, again.status_code) == (204, 204)
+    assert await feed_ids(bob) == [good["id"]]
+    anonymous = (await api.get(f"{API}/feed")).json()["items"]
+    assert {item["id"] for item in anonymous} == {meh["id"], good["id"]}
+
+
+async def test_your_for_you_leaves_out_your_videos_and_what_you_watched(api: Client) -> None:
+    ana = await person(api, "ana")
+    bob = await person(api, "bob")
+    mine = await bob.publish("mine")
+    watched = await ana.publish("watched")
+    skipped = await ana.publish("skipped")
+
+    await bob.call("POST", f"/videos/{watched['id']}/views", json={"completed": True})
+    await bob.call("POST", f"/videos/{skipped['id']}/views", json={"watchedMs": 500})
+
+    assert await feed_ids(bob) == [skipped["id"]]
+    assert mine["id"] in await feed_ids(ana)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"videoId": "not-a-uuid", "kind": "not_interested"},
+        {"kind": "not_interested"},
+        {"videoId": "01a23617-91cb-7045-b44b-9539f2e7a3e3", "kind": "love_it"},
+        {"videoId": "01a23617-91cb-7045-b44b-9539f2e7a3e3", "kind": "not_interested", "x": 1},
+    ],
+)
+async def test_feedback_is_validated(api: Client, body: Any) -> None:
+    bob = await person(api, "bob")
+
+    response = await bob.call("POST", "/feed/feedback", json=body)
+
+    assert response.status_code in {400, 422}
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_feedback_needs_a_visible_video_and_a_token(api: Client) -> None:
+    ana = await person(api, "ana")
+    bob = await person(api, "bob")
+    private = await ana.publish("private", visibility="private")
+    body = {"videoId": private["id"], "kind": "not_interested"}
+
+    assert (await bob.call("POST", "/feed/feedback", json=body)).status_code == 404
+    assert (await api.post(f"{API}/feed/feedback", json=body)).status_code == 401
