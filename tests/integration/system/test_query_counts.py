@@ -112,6 +112,8 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
         "comments": f"{API}/videos/{first_video}/comments",
         "user search": f"{API}/users?q=creator",
         "followers": f"{API}/users/{creators[0][0]}/followers",
+        "video search": f"{API}/search/videos?q=clip",
+        "people search": f"{API}/search/users?q=creator",
     }
     costs: dict[str, list[int]] = {}
     for name, url in pages.items():
