@@ -34,6 +34,8 @@ class SearchAccounts:
         text = query.text.strip().lower()
         if not 1 <= len(text) <= QUERY_MAX:
             raise ValidationFailed.single("q", f"must be 1..{QUERY_MAX} characters, not all spaces")
+        if any(ch < " " or ch == "\x7f" for ch in text):
+            raise ValidationFailed.single("q", "must not contain control characters")
         rows = await self._index.find_users(text, after=query.after, limit=query.limit + 1)
         page = page_from(rows, query.limit, key_of=lambda found: (found.score, found.user.id))
         followed: set[UUID] = set()

@@ -73,6 +73,7 @@ async def test_search_videos_pages_with_a_cursor_and_says_what_the_viewer_likes(
         ("/search/users", "", 400),
         ("/search/users", "x" * 101, 400),
         ("/search/users", "   ", 422),
+        ("/search/users", "an\x00na", 422),
     ],
 )
 async def test_search_bounds_its_query(api: Client, path: str, q: str, status: int) -> None:
@@ -80,6 +81,12 @@ async def test_search_bounds_its_query(api: Client, path: str, q: str, status: i
 
     assert response.status_code == status
     assert response.headers["content-type"].startswith("application/problem+json")
+
+
+async def test_a_video_search_of_control_characters_finds_nothing(api: Client) -> None:
+    response = await api.get(f"{API}/search/videos", params={"q": "\x00\x1f"})
+
+    assert response.json() == {"items": [], "nextCursor": None}
 
 
 async def test_search_needs_a_query(api: Client) -> None:
