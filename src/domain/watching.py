@@ -31,13 +31,20 @@ class Watch:
         return not self.completed and self.watched_ms is not None and self.watched_ms < SKIP_MS
 
 
-def watched_enough(watch: Watch, duration_seconds: float | None) -> bool:
+def saw_enough(
+    watched_ms: int | None, completed: bool | None, duration_seconds: float | None
+) -> bool:
     """Whether a watch saw the video: to the end, or at least half of its duration."""
-    if watch.completed:
+    if completed:
         return True
-    if watch.watched_ms is None or duration_seconds is None:
+    if watched_ms is None or duration_seconds is None:
         return False
-    return watch.watched_ms >= duration_seconds * 500
+    return watched_ms >= duration_seconds * 500
+
+
+def watched_enough(watch: Watch, duration_seconds: float | None) -> bool:
+    """`saw_enough` of a stored watch."""
+    return saw_enough(watch.watched_ms, watch.completed, duration_seconds)
 
 
 def view_hour(at: datetime) -> datetime:

@@ -149,6 +149,25 @@ class MemoryFeedQueries(FeedQueries):
                 for key, video in scored[:limit]
             ]
 
+    async def published_among(
+        self, viewer_id: UUID | None, video_ids: Sequence[UUID]
+    ) -> Sequence[VideoView]:
+        async with self._store.lock:
+            state = self._store.state
+            found = [state.videos[v] for v in dict.fromkeys(video_ids) if v in state.videos]
+            return [
+                self._videos.view_of(video, viewer_id)
+                for video in found
+                if video.is_published
+                and (
+                    viewer_id is None
+                    or (
+                        video.owner_id != viewer_id
+                        and (viewer_id, video.id) not in state.not_interested
+                    )
+                )
+            ]
+
     async def older(
         self,
         viewer_id: UUID | None,

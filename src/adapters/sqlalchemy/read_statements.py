@@ -287,6 +287,24 @@ def ranked_feed(
 
 
 @functools.cache
+def published_among(dialect_name: str, signed_in: bool) -> Select[Any]:
+    """The published videos among `video_ids` (a list): a probe of the primary key per id;
+    signed in, without the viewer's own and not-interested videos."""
+    if dialect_name == "postgresql":
+        among = videos.c.id == any_(bindparam("video_ids", type_=ARRAY(Uuid)))
+    else:
+        among = videos.c.id.in_(bindparam("video_ids", expanding=True))
+    query = video_views(dialect_name, signed_in).where(PUBLISHED, among)
+    if signed_in:
+        viewer = uuid_param("viewer_id")
+        unwanted = exists().where(
+            not_interested.c.user_id == viewer, not_interested.c.video_id == videos.c.id
+        )
+        query = query.where(videos.c.owner_id != viewer, ~unwanted)
+    return query
+
+
+@functools.cache
 def older_feed(
     dialect_name: str, signed_in: bool, after: bool, personal: bool = False
 ) -> Select[Any]:

@@ -133,6 +133,16 @@ class SqlFeedQueries(FeedQueries):
         rows = await self._runner.rows(query, params)
         return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
 
+    async def published_among(
+        self, viewer_id: UUID | None, video_ids: Sequence[UUID]
+    ) -> Sequence[VideoView]:
+        if not video_ids:
+            return []
+        query = statements.published_among(self._dialect_name, viewer_id is not None)
+        params = {"video_ids": list(video_ids), **viewer_params(viewer_id)}
+        rows = await self._runner.rows(query, params)
+        return [video_view(row) for row in rows]
+
     async def older(
         self,
         viewer_id: UUID | None,

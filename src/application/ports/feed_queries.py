@@ -54,6 +54,13 @@ class FeedQueries(Protocol):
         descending, then id descending; without what `personal` leaves out for `viewer_id`."""
         ...
 
+    async def published_among(
+        self, viewer_id: UUID | None, video_ids: Sequence[UUID]
+    ) -> Sequence[VideoView]:
+        """The published videos among `video_ids` (in no particular order), without what a
+        `PersonalFilter` of no time (own and not-interested videos) leaves out for a viewer."""
+        ...
+
     async def older(
         self,
         viewer_id: UUID | None,

@@ -3,30 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from uuid import UUID
 
 from application.common.pagination import Page, page_from
 from application.ports.clock import Clock
 from application.ports.feed_queries import FeedQueries, PersonalFilter
 from application.ports.video_queries import VideoKey, VideoView
-from domain import ranking
+from application.social.feed_position import PINNED, ForYouPosition
+from application.social.personal_feed import PersonalWalks
+from domain import ranking, taste
 
 RANKED_WINDOW = timedelta(days=7)
 WATCHED_WINDOW = timedelta(days=7)
-
-
-@dataclass(frozen=True, slots=True)
-class ForYouPosition:
-    """Where a For You walk is: its snapshot time, and the last item of the ranked part (phase 0:
-    `score`, `video_id`) or of the older part (phase 1: `published_at`, `video_id`; nothing yet
-    when both are None)."""
-
-    snapshot: datetime
-    phase: int
-    score: float | None = None
-    published_at: datetime | None = None
-    video_id: UUID | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,9 +28,12 @@ class ForYouQuery:
 class ForYouFeed:
     """For You: public ready videos ranked by engagement with time decay (see `DESCRIPTION`)."""
 
-    def __init__(self, feeds: FeedQueries, clock: Clock) -> None:
+    def __init__(
+        self, feeds: FeedQueries, clock: Clock, personal_walks: PersonalWalks | None = None
+    ) -> None:
         self._feeds = feeds
         self._clock = clock
+        self._walks = personal_walks
 
     async def execute(self, query: ForYouQuery) -> Page[VideoView, ForYouPosition]:
         position = query.position or ForYouPosition(snapshot=self._clock.now(), phase=0)
@@ -51,6 +43,18 @@ class ForYouFeed:
             if query.viewer_id is not None
             else None
         )
+        if self._walks is not None and query.viewer_id is not None and personal is not None:
+            if query.position is None:
+                first = await self._walks.start(
+                    query.viewer_id, snapshot, since, personal, query.limit
+                )
+                if first is not None:
+                    return first
+            elif position.phase == PINNED:
+                served = await self._walks.serve(query.viewer_id, position, query.limit)
+                if isinstance(served, Page):
+                    return served
+                position = served
         ranked: list[VideoView] = []
         if position.phase == 0:
             after = (position.score, position.video_id) if position.video_id else None
@@ -107,7 +111,12 @@ DESCRIPTION = (
     "walk leaves out your own videos, the videos you marked not interested "
     "(`POST /feed/feedback`), and those you watched to the end or for at least half of their "
     "duration in the 7 days before the walk began (`POST /videos/{id}/views` with `watchedMs` or "
-    "`completed`); the order is the same as for everyone (no per-viewer ranking yet)."
+    "`completed`). Its head, your top 300 videos of the week by the global score, is ranked for "
+    "you when the walk begins (from your latest likes, comments, follows, watches and "
+    "not-interested marks, up to that moment) and pinned for 6 hours: "
+    + " ".join(taste.__doc__.split("\n\n", 1)[1].split())
+    + " After the head the global order takes over (without the per-creator cap or exploration); "
+    "if the pinned head expired, the walk goes on there."
 )
 ForYouFeed.__doc__ = DESCRIPTION
 

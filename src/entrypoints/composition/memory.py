@@ -18,6 +18,7 @@ from adapters.memory.social_queries import (
     MemoryFollowQueries,
 )
 from adapters.memory.store import MemoryDatabase
+from adapters.memory.taste import MemoryTasteQueries
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.memory.watches import MemoryHashtagQueries
@@ -48,6 +49,7 @@ class MemoryAdapters(AdapterSet):
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
     search_index = singleton(MemorySearchIndex, store, _video_queries)
     hashtag_queries = singleton(MemoryHashtagQueries, store)
+    taste_queries = singleton(MemoryTasteQueries, store)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(
         MemoryObjectStorage,

@@ -11,6 +11,7 @@ from application.social.follow import FollowUser, UnfollowUser
 from application.social.follower_lists import ListFollowers, ListFollowing
 from application.social.like_comment import LikeComment, UnlikeComment
 from application.social.like_video import LikeVideo, UnlikeVideo
+from application.social.personal_feed import PersonalWalks
 from application.social.read_comments import GetComment, ListComments, ListReplies
 from application.social.record_view import RecordView
 from entrypoints.composition.ports import Ports
@@ -38,5 +39,8 @@ class SocialUseCases(Ports):
     list_replies = singleton(ListReplies, Ports.unit_of_work, Ports.comment_queries)
     record_view = singleton(RecordView, Ports.unit_of_work, Ports.views, Ports.clock)
     give_feed_feedback = singleton(GiveFeedFeedback, Ports.unit_of_work, Ports.clock)
-    for_you_feed = singleton(ForYouFeed, Ports.feed_queries, Ports.clock)
+    _personal_walks = singleton(
+        PersonalWalks, Ports.feed_queries, Ports.taste_queries, Ports.walks, Ports.ids
+    )
+    for_you_feed = singleton(ForYouFeed, Ports.feed_queries, Ports.clock, _personal_walks)
     following_feed = singleton(FollowingFeed, Ports.feed_queries)

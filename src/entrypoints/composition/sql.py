@@ -20,6 +20,7 @@ from adapters.sqlalchemy.schema_check import SchemaRevisions, schema_revisions
 from adapters.sqlalchemy.search_index import SqlSearchIndex
 from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
+from adapters.sqlalchemy.taste_queries import SqlTasteQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
 from adapters.sqlalchemy.watches import SqlHashtagQueries
@@ -83,6 +84,7 @@ class SqlAdapters(AdapterSet):
     feed_queries = singleton(SqlFeedQueries, engine, reader)
     search_index = singleton(SqlSearchIndex, engine, reader)
     hashtag_queries = singleton(SqlHashtagQueries, engine, reader)
+    taste_queries = singleton(SqlTasteQueries, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(
         build_storage,

@@ -1,10 +1,12 @@
-"""Property: a signed-in For You walk never repeats, always ends, and shows exactly the videos
-its filters leave in (own, not interested and watched videos out), whatever the page sizes."""
+"""Property: a signed-in (personalised) For You walk never repeats, always ends, shows exactly the
+videos its filters leave in (own, not interested and watched videos out), and holds at most 2
+videos of a creator on a page of its personalised head, whatever the page sizes."""
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -13,9 +15,15 @@ from hypothesis import strategies as st
 
 from adapters.memory.social_queries import MemoryFeedQueries
 from adapters.memory.store import MemoryDatabase
+from adapters.memory.taste import MemoryTasteQueries
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
-from application.social.feeds import ForYouFeed, ForYouPosition, ForYouQuery
+from adapters.memory.walks import MemoryWalkStore
+from adapters.system import Uuid7Generator
+from application.social.feed_position import ForYouPosition
+from application.social.feeds import ForYouFeed, ForYouQuery
+from application.social.personal_feed import PersonalWalks
+from domain.taste import PER_CREATOR
 from domain.users import User
 from domain.videos import Video, VideoStatus, Visibility
 from domain.watching import Watch
@@ -93,14 +101,28 @@ async def _walk(
             if not left_out:
                 eligible.add(video.id)
         await uow.commit()
-    feed = ForYouFeed(MemoryFeedQueries(store, MemoryVideoQueries(store)), ManualClock(NOW))
+    clock = ManualClock(NOW)
+    feeds = MemoryFeedQueries(store, MemoryVideoQueries(store))
+    walks = PersonalWalks(
+        feeds, MemoryTasteQueries(store), MemoryWalkStore(clock), Uuid7Generator()
+    )
+    feed = ForYouFeed(feeds, clock, walks)
+    week = {
+        v.id
+        for v in store.state.videos.values()
+        if v.published_at and v.published_at > NOW - timedelta(days=7)
+    }
+    owners = {v.id: v.owner_id for v in store.state.videos.values()}
     seen: list[UUID] = []
     position: ForYouPosition | None = None
     for page_number in range(200):
         limit = sizes[page_number % len(sizes)]
         page = await feed.execute(ForYouQuery(limit=limit, position=position, viewer_id=viewer.id))
         assert len(page.items) <= limit
-        seen += [view.video.id for view in page.items]
+        ids = [view.video.id for view in page.items]
+        if set(ids) <= week:  # the personalised head: at most 2 of a creator per page
+            assert max(Counter(owners[i] for i in ids).values(), default=0) <= PER_CREATOR
+        seen += ids
         if page.next_key is None:
             return seen, eligible
         position = page.next_key

@@ -208,3 +208,23 @@ async def test_feedback_needs_a_visible_video_and_a_token(api: Client) -> None:
 
     assert (await bob.call("POST", "/feed/feedback", json=body)).status_code == 404
     assert (await api.post(f"{API}/feed/feedback", json=body)).status_code == 401
+
+
+async def test_a_signed_in_walk_pages_through_its_pinned_head_with_cursors(api: Client) -> None:
+    creators = [await person(api, f"creator{i}") for i in range(3)]
+    published = [await c.publish(f"clip {i}") for c in creators for i in range(2)]
+    viewer = await person(api, "viewer")
+
+    seen: list[str] = []
+    cursor = None
+    for _ in range(20):
+        params: dict[str, Any] = {"limit": 1}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await viewer.call("GET", "/feed", params=params)).json()
+        seen += [item["id"] for item in page["items"]]
+        cursor = page["nextCursor"]
+        if cursor is None:
+            break
+
+    assert sorted(seen) == sorted(video["id"] for video in published)

@@ -12,12 +12,12 @@ from litestar.params import JSONBody, SkipValidation
 
 from application.auth.results import Principal
 from application.social.feed_feedback import FeedFeedbackCommand, GiveFeedFeedback
+from application.social.feed_position import ForYouPosition
 from application.social.feeds import (
     DESCRIPTION,
     FollowingFeed,
     FollowingFeedQuery,
     ForYouFeed,
-    ForYouPosition,
     ForYouQuery,
 )
 from entrypoints.http.controllers.base import ApiController
@@ -27,7 +27,9 @@ from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.videos import VideoPageOut, video_out
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
-ForYouCursor = tuple[datetime, int, float | None, datetime | None, UUID | None]
+ForYouCursor = tuple[
+    datetime, int, float | None, datetime | None, UUID | None, UUID | None, int, int
+]
 
 
 class FeedFeedbackIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
@@ -66,7 +68,18 @@ class FeedController(ApiController):
         )
         next_cursor = None
         if (p := page.next_key) is not None:
-            next_cursor = cursors.encode((p.snapshot, p.phase, p.score, p.published_at, p.video_id))
+            next_cursor = cursors.encode(
+                (
+                    p.snapshot,
+                    p.phase,
+                    p.score,
+                    p.published_at,
+                    p.video_id,
+                    p.walk_id,
+                    p.page,
+                    p.offset,
+                )
+            )
         return VideoPageOut(
             items=[video_out(v, base_url) for v in page.items], next_cursor=next_cursor
         )
