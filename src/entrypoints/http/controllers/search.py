@@ -16,12 +16,16 @@ from application.discovery.search_videos import SearchVideos, SearchVideosQuery
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.schemas.common import CONTROL, SPACE
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.users import UserPageOut, user_out
 from entrypoints.http.schemas.videos import VideoPageOut, video_out
 from entrypoints.http.security import OPTIONAL_SECURITY
 
 SearchKeyShape = tuple[float, UUID]
+# The use case's rule for a people search (422 otherwise), in the document: something besides
+# spaces, and no control characters.
+_PEOPLE_QUERY_PATTERN = rf"^[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*$"
 
 
 class SearchController(ApiController):
@@ -84,7 +88,9 @@ class SearchController(ApiController):
             QueryParameter(
                 min_length=1,
                 max_length=USER_QUERY_MAX,
-                description="A username or display name, or part or a near spelling of one.",
+                description="A username or display name, or part or a near spelling of one "
+                "(surrounding spaces ignored; no control characters).",
+                schema_extra={"pattern": _PEOPLE_QUERY_PATTERN},
             ),
         ],
         viewer: SkipValidation[Principal | None],
