@@ -371,7 +371,10 @@ async def _plans(engine: AsyncEngine, call: Any, *, seqscan: bool = False) -> li
 
 
 @pytest.mark.postgres
-async def test_postgres_video_search_reads_the_gin_index(postgres_engine: AsyncEngine) -> None:
+async def test_postgres_video_search_reads_the_gin_index(
+    own_postgres_engine: AsyncEngine,
+) -> None:
+    postgres_engine = own_postgres_engine  # it ANALYZEs what it loads
     adapters = Adapters(SqlUnitOfWorkFactory(postgres_engine), SqlSearchIndex(postgres_engine))
     await corpus(adapters, "cats dancing #cats", "dogs")
     async with postgres_engine.begin() as connection:  # a library of 5,000 other videos

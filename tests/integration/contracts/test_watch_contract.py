@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
@@ -195,39 +196,38 @@ async def test_deleting_a_video_deletes_its_watches_and_view_counts(adapters: Ad
 
 
 @pytest.mark.postgres
-async def test_postgres_trending_refresh_reads_the_hour_index(postgres_url: str) -> None:
-    engine = await _engine_on_empty_tables(postgres_url)
+async def test_postgres_trending_refresh_reads_the_hour_index(
+    own_postgres_engine: AsyncEngine,
+) -> None:
+    engine = own_postgres_engine  # it ANALYZEs what it loads
     statements: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         statements.append((statement, parameters))
 
+    owner = make_user("owner")
+    async with SqlUnitOfWorkFactory(engine)() as uow:
+        await uow.users.add(owner)
+        for i in range(50):
+            await uow.videos.add(make_video(owner, f"#tag{i % 7} #other{i % 3}"))
+        await uow.commit()
+    async with engine.begin() as connection:  # 50 videos x 400 hours of counted views
+        await connection.exec_driver_sql(
+            "INSERT INTO video_view_hours (video_id, hour, views)"
+            " SELECT v.id, %(t0)s::timestamptz - h * interval '1 hour', 1 + h %% 5"
+            " FROM videos AS v, generate_series(0, 399) AS h",
+            {"t0": T0},
+        )
+        await connection.exec_driver_sql("ANALYZE")
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
     try:
-        owner = make_user("owner")
         async with SqlUnitOfWorkFactory(engine)() as uow:
-            await uow.users.add(owner)
-            for i in range(50):
-                await uow.videos.add(make_video(owner, f"#tag{i % 7} #other{i % 3}"))
-            await uow.commit()
-        async with engine.begin() as connection:  # 50 videos x 400 hours of counted views
-            await connection.exec_driver_sql(
-                "INSERT INTO video_view_hours (video_id, hour, views)"
-                " SELECT v.id, %(t0)s::timestamptz - h * interval '1 hour', 1 + h %% 5"
-                " FROM videos AS v, generate_series(0, 399) AS h",
-                {"t0": T0},
-            )
-            await connection.exec_driver_sql("ANALYZE")
-        event.listen(engine.sync_engine, "before_cursor_execute", record)
-        try:
-            async with SqlUnitOfWorkFactory(engine)() as uow:
-                await uow.watches.refresh_trending(T0 - 23 * HOUR, 20)
-        finally:
-            event.remove(engine.sync_engine, "before_cursor_execute", record)
-        (insert,) = [(s, p) for s, p in statements if s.lstrip().upper().startswith("INSERT")]
-        async with engine.connect() as connection:
-            rows = await connection.exec_driver_sql("EXPLAIN " + insert[0], insert[1])
-            plan = "\n".join(row[0] for row in rows)
+            await uow.watches.refresh_trending(T0 - 23 * HOUR, 20)
     finally:
-        await engine.dispose()
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    (insert,) = [(s, p) for s, p in statements if s.lstrip().upper().startswith("INSERT")]
+    async with engine.connect() as connection:
+        rows = await connection.exec_driver_sql("EXPLAIN " + insert[0], insert[1])
+        plan = "\n".join(row[0] for row in rows)
 
     assert "ix_video_view_hours_hour" in plan, plan
