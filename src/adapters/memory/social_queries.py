@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
@@ -149,6 +150,39 @@ class MemoryFeedQueries(FeedQueries):
                 for key, video in scored[:limit]
             ]
 
+    async def fresh_and_followed(
+        self,
+        viewer_id: UUID,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        fresh_since: datetime,
+        max_views: int,
+        limit: int,
+        personal: PersonalFilter,
+    ) -> Sequence[RankedVideo]:
+        async with self._store.lock:
+            state = self._store.state
+            followed = {b for (a, b) in state.follows if a == viewer_id}
+            found = []
+            for video in state.videos.values():
+                published = video.published_at
+                if not video.is_published or published is None or not since < published <= snapshot:
+                    continue
+                fresh = published > fresh_since and video.view_count < max_views
+                if (video.owner_id in followed or fresh) and not self._left_out(
+                    video, viewer_id, dataclasses.replace(personal, pinned=())
+                ):
+                    found.append(video)
+            found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
+            return [
+                RankedVideo(
+                    view=self._videos.view_of(v, viewer_id),
+                    score=rank(v.engagement_points, v.published_at),  # type: ignore[arg-type]
+                )
+                for v in found[:limit]
+            ]
+
     async def published_among(
         self, viewer_id: UUID | None, video_ids: Sequence[UUID]
     ) -> Sequence[VideoView]:
@@ -200,6 +234,7 @@ class MemoryFeedQueries(FeedQueries):
         watch = state.watches.get((viewer_id, video.id))
         return (
             video.owner_id == viewer_id
+            or video.id in personal.pinned
             or (viewer_id, video.id) in state.not_interested
             or (
                 watch is not None

@@ -15,6 +15,7 @@ class _Stored(msgspec.Struct, array_like=True):
     pages: list[list[UUID]]
     resume_rank: float | None
     resume_id: UUID | None
+    pinned: list[UUID] = []
 
 
 class RedisWalkStore(WalkStore):
@@ -29,6 +30,7 @@ class RedisWalkStore(WalkStore):
             pages=[list(page) for page in walk.pages],
             resume_rank=walk.resume_rank,
             resume_id=walk.resume_id,
+            pinned=list(walk.pinned),
         )
         with redis_errors():
             await self._client.set(
@@ -43,5 +45,8 @@ class RedisWalkStore(WalkStore):
         data = raw if isinstance(raw, bytes) else raw.encode()
         stored = msgspec.msgpack.decode(data, type=_Stored)
         return PinnedWalk(
-            pages=stored.pages, resume_rank=stored.resume_rank, resume_id=stored.resume_id
+            pages=stored.pages,
+            resume_rank=stored.resume_rank,
+            resume_id=stored.resume_id,
+            pinned=stored.pinned,
         )

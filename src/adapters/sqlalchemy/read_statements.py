@@ -22,6 +22,7 @@ from sqlalchemy import (
     Label,
     Select,
     Uuid,
+    all_,
     and_,
     any_,
     bindparam,
@@ -245,7 +246,7 @@ def following_feed(dialect_name: str, after: bool) -> Select[Any]:
     return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
 
 
-def _personal_filter() -> ColumnElement[bool]:
+def _personal_filter(dialect_name: str, pinned: bool) -> ColumnElement[bool]:
     """What `application.ports.feed_queries.PersonalFilter` leaves out of the For You of
     `viewer_id`: their own videos, those they marked not interested, and those their latest watch
     since `watched_since` saw (to the end, or at least half: `domain.watching.watched_enough`).
@@ -263,12 +264,18 @@ def _personal_filter() -> ColumnElement[bool]:
     unwanted = exists().where(
         not_interested.c.user_id == viewer, not_interested.c.video_id == videos.c.id
     )
-    return and_(videos.c.owner_id != viewer, ~unwanted, ~seen)
+    left_out = [videos.c.owner_id != viewer, ~unwanted, ~seen]
+    if pinned:  # `pinned_ids`: a list, as one array parameter on PostgreSQL
+        if dialect_name == "postgresql":
+            left_out.append(videos.c.id != all_(bindparam("pinned_ids", type_=ARRAY(Uuid))))
+        else:
+            left_out.append(videos.c.id.not_in(bindparam("pinned_ids", expanding=True)))
+    return and_(*left_out)
 
 
 @functools.cache
 def ranked_feed(
-    dialect_name: str, signed_in: bool, after: bool, personal: bool = False
+    dialect_name: str, signed_in: bool, after: bool, personal: bool = False, pinned: bool = False
 ) -> Select[Any]:
     """A page of the videos published in (`since`, `snapshot`], highest rank first; with
     `personal`, without what `_personal_filter` leaves out.
@@ -282,8 +289,28 @@ def ranked_feed(
         videos.c.published_at <= _time_param("snapshot"),
     )
     if personal:
-        query = query.where(_personal_filter())
+        query = query.where(_personal_filter(dialect_name, pinned))
     return keyset_page(query, (videos.c.rank, videos.c.id), after=after)
+
+
+@functools.cache
+def fresh_and_followed(dialect_name: str) -> Select[Any]:
+    """The `page_limit` newest videos published in (`since`, `snapshot`] by the accounts
+    `viewer_id` follows, or after `fresh_since` with fewer than `max_views` views, without what
+    `_personal_filter` leaves out; reads the partial index on (published_at, id) backwards."""
+    followed = select(follows.c.followee_id).where(follows.c.follower_id == uuid_param("viewer_id"))
+    fresh = and_(
+        videos.c.published_at > _time_param("fresh_since"),
+        videos.c.view_count < bindparam("max_views", type_=Integer),
+    )
+    query = video_views(dialect_name, True).where(
+        PUBLISHED,
+        videos.c.published_at > _time_param("since"),
+        videos.c.published_at <= _time_param("snapshot"),
+        or_(videos.c.owner_id.in_(followed), fresh),
+        _personal_filter(dialect_name, False),
+    )
+    return keyset_page(query, (videos.c.published_at, videos.c.id), after=False)
 
 
 @functools.cache
@@ -306,7 +333,7 @@ def published_among(dialect_name: str, signed_in: bool) -> Select[Any]:
 
 @functools.cache
 def older_feed(
-    dialect_name: str, signed_in: bool, after: bool, personal: bool = False
+    dialect_name: str, signed_in: bool, after: bool, personal: bool = False, pinned: bool = False
 ) -> Select[Any]:
     """A page of the videos published until `until`, newest first; with `personal`, without what
     `_personal_filter` leaves out."""
@@ -314,7 +341,7 @@ def older_feed(
         PUBLISHED, videos.c.published_at <= _time_param("until")
     )
     if personal:
-        query = query.where(_personal_filter())
+        query = query.where(_personal_filter(dialect_name, pinned))
     return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
 
 

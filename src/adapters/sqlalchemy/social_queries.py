@@ -122,13 +122,40 @@ class SqlFeedQueries(FeedQueries):
         personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
         signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
-        query = statements.ranked_feed(self._dialect_name, signed_in, after is not None, mine)
+        pinned = mine and bool(personal and personal.pinned)
+        query = statements.ranked_feed(
+            self._dialect_name, signed_in, after is not None, mine, pinned
+        )
         params = {
             "since": since,
             "snapshot": snapshot,
             **viewer_params(viewer_id),
             **_personal_params(personal if mine else None),
             **page_params(after, limit),
+        }
+        rows = await self._runner.rows(query, params)
+        return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
+
+    async def fresh_and_followed(
+        self,
+        viewer_id: UUID,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        fresh_since: datetime,
+        max_views: int,
+        limit: int,
+        personal: PersonalFilter,
+    ) -> Sequence[RankedVideo]:
+        query = statements.fresh_and_followed(self._dialect_name)
+        params = {
+            "snapshot": snapshot,
+            "since": since,
+            "fresh_since": fresh_since,
+            "max_views": max_views,
+            **viewer_params(viewer_id),
+            "watched_since": personal.watched_since,
+            **page_params(None, limit),
         }
         rows = await self._runner.rows(query, params)
         return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
@@ -153,7 +180,10 @@ class SqlFeedQueries(FeedQueries):
         personal: PersonalFilter | None = None,
     ) -> Sequence[VideoView]:
         signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
-        query = statements.older_feed(self._dialect_name, signed_in, after is not None, mine)
+        pinned = mine and bool(personal and personal.pinned)
+        query = statements.older_feed(
+            self._dialect_name, signed_in, after is not None, mine, pinned
+        )
         params = {
             "until": until,
             **viewer_params(viewer_id),
@@ -165,7 +195,12 @@ class SqlFeedQueries(FeedQueries):
 
 
 def _personal_params(personal: PersonalFilter | None) -> dict[str, Any]:
-    return {} if personal is None else {"watched_since": personal.watched_since}
+    if personal is None:
+        return {}
+    params: dict[str, Any] = {"watched_since": personal.watched_since}
+    if personal.pinned:
+        params["pinned_ids"] = list(personal.pinned)
+    return params
 
 
 def _comment_view(row: Row[Any]) -> CommentView:

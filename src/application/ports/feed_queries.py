@@ -25,10 +25,12 @@ class RankedVideo:
 @dataclass(frozen=True, slots=True)
 class PersonalFilter:
     """What a signed-in viewer's For You leaves out: their own videos, the videos they marked not
-    interested, and those whose latest watch since `watched_since` saw them
-    (`domain.watching.watched_enough`: to the end, or at least half)."""
+    interested, those whose latest watch since `watched_since` saw them
+    (`domain.watching.watched_enough`: to the end, or at least half), and the videos of `pinned`
+    (already shown by the walk's personalised head)."""
 
     watched_since: datetime
+    pinned: tuple[UUID, ...] = ()
 
 
 class FeedQueries(Protocol):
@@ -52,6 +54,22 @@ class FeedQueries(Protocol):
     ) -> Sequence[RankedVideo]:
         """Published videos with `since < published_at <= snapshot`, by `domain.ranking.rank`
         descending, then id descending; without what `personal` leaves out for `viewer_id`."""
+        ...
+
+    async def fresh_and_followed(
+        self,
+        viewer_id: UUID,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        fresh_since: datetime,
+        max_views: int,
+        limit: int,
+        personal: PersonalFilter,
+    ) -> Sequence[RankedVideo]:
+        """Published videos with `since < published_at <= snapshot` by accounts the viewer follows,
+        or published after `fresh_since` with fewer than `max_views` views; newest published first,
+        without what `personal` leaves out; each with its `domain.ranking.rank`."""
         ...
 
     async def published_among(

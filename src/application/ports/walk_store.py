@@ -11,12 +11,15 @@ from uuid import UUID
 @dataclass(frozen=True, slots=True)
 class PinnedWalk:
     """The personalised head of a walk, as it was ranked when the walk began: its pages of video
-    ids, and where the global ranking continues after them (`resume_rank`, `resume_id`: the last
-    candidate's global key; None when the window had no more videos)."""
+    ids, where the global ranking continues after them (`resume_rank`, `resume_id`: the last
+    top candidate's global key; None when the window had no more videos), and the head's videos
+    from beyond that point (`pinned`: followed and fresh ones), which the rest of the walk leaves
+    out."""
 
     pages: Sequence[Sequence[UUID]]
     resume_rank: float | None
     resume_id: UUID | None
+    pinned: Sequence[UUID] = ()
 
 
 class WalkStore(Protocol):

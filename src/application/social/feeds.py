@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -55,6 +56,9 @@ class ForYouFeed:
                 if isinstance(served, Page):
                     return served
                 position = served
+            if position.walk_id is not None:  # past the head: leave out its pinned videos
+                personal = dataclasses.replace(personal, pinned=await self._walks.pinned(position))
+        walk_id = position.walk_id
         ranked: list[VideoView] = []
         if position.phase == 0:
             after = (position.score, position.video_id) if position.video_id else None
@@ -70,10 +74,12 @@ class ForYouFeed:
                 last = rows[query.limit - 1]
                 return Page(
                     [r.view for r in rows[: query.limit]],
-                    ForYouPosition(snapshot, 0, score=last.score, video_id=last.view.video.id),
+                    ForYouPosition(
+                        snapshot, 0, score=last.score, video_id=last.view.video.id, walk_id=walk_id
+                    ),
                 )
             ranked = [r.view for r in rows]
-            position = ForYouPosition(snapshot, 1)  # the ranked part is exhausted
+            position = ForYouPosition(snapshot, 1, walk_id=walk_id)  # the ranked part is done
 
         older_after = (
             (position.published_at, position.video_id)
@@ -92,12 +98,16 @@ class ForYouFeed:
             return Page(combined, None)
         page = combined[: query.limit]
         if len(ranked) >= query.limit:  # the page ended on the last ranked video
-            return Page(page, ForYouPosition(snapshot, 1))
+            return Page(page, ForYouPosition(snapshot, 1, walk_id=walk_id))
         last_video = page[-1].video
         return Page(
             page,
             ForYouPosition(
-                snapshot, 1, published_at=last_video.published_at, video_id=last_video.id
+                snapshot,
+                1,
+                published_at=last_video.published_at,
+                video_id=last_video.id,
+                walk_id=walk_id,
             ),
         )
 
@@ -111,7 +121,9 @@ DESCRIPTION = (
     "walk leaves out your own videos, the videos you marked not interested "
     "(`POST /feed/feedback`), and those you watched to the end or for at least half of their "
     "duration in the 7 days before the walk began (`POST /videos/{id}/views` with `watchedMs` or "
-    "`completed`). Its head, your top 300 videos of the week by the global score, is ranked for "
+    "`completed`). Its head, your top 300 videos of the week by the global score plus up to 100 "
+    "of the week's videos of accounts you follow and fresh videos (48 h) with fewer than 20 views, "
+    "is ranked for "
     "you when the walk begins (from your latest likes, comments, follows, watches and "
     "not-interested marks, up to that moment) and pinned for 6 hours: "
     + " ".join(taste.__doc__.split("\n\n", 1)[1].split())

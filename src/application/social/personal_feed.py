@@ -20,6 +20,9 @@ CANDIDATES = 300
 """The head of a walk: the viewer's top candidates of the ranked week (by the global rank)."""
 INTERACTIONS = 200
 """Interactions of each kind the taste is learned from (the latest ones)."""
+EXTRA_CANDIDATES = 100
+"""Candidates from beyond the top: the newest videos of the week by followed accounts, and fresh
+videos with few views (exploration)."""
 EXPLORE_FRESH = timedelta(hours=48)
 WALK_TTL = timedelta(hours=6)
 
@@ -72,8 +75,22 @@ class PersonalWalks:
         )
         if not rows:
             return None
+        extra = await self._feeds.fresh_and_followed(
+            viewer_id,
+            snapshot=snapshot,
+            since=since,
+            fresh_since=snapshot - EXPLORE_FRESH,
+            max_views=EXPLORE_MAX_VIEWS,
+            limit=EXTRA_CANDIDATES,
+            personal=personal,
+        )
         more = len(rows) > CANDIDATES
-        rows = rows[:CANDIDATES]
+        top = rows[:CANDIDATES]
+        in_top = {row.view.video.id for row in top}
+        # Beyond the top (none when the top held the whole week): pinned, so that the rest of
+        # the walk leaves them out.
+        beyond = [row for row in extra if row.view.video.id not in in_top]
+        rows = [*top, *beyond]
         taste = Taste.learn(interactions)
         candidates = [_candidate(row) for row in rows]
         fresh_after = snapshot - EXPLORE_FRESH
@@ -86,11 +103,12 @@ class PersonalWalks:
         epoch = snapshot.timestamp()
         ranked = rank_candidates([c for c in candidates if not exploring(c)], taste, epoch)
         explore = rank_candidates([c for c in candidates if exploring(c)], taste, epoch)
-        last = rows[-1]
+        last = top[-1]
         walk = PinnedWalk(
             pages=paginate(ranked, explore, limit),
             resume_rank=last.score if more else None,
             resume_id=last.view.video.id if more else None,
+            pinned=[row.view.video.id for row in beyond],
         )
         walk_id = self._ids.new_id()
         await self._walks.save(walk_id, walk, int(WALK_TTL.total_seconds()))
@@ -99,6 +117,11 @@ class PersonalWalks:
             snapshot, PINNED, score=walk.resume_rank, video_id=walk.resume_id, walk_id=walk_id
         )
         return self._page(walk, position, limit, [views[i] for i in walk.pages[0][:limit]])
+
+    async def pinned(self, position: ForYouPosition) -> tuple[UUID, ...]:
+        """The head's videos that the rest of the walk leaves out (none if it expired)."""
+        walk = await self._walks.load(position.walk_id) if position.walk_id else None
+        return tuple(walk.pinned) if walk is not None else ()
 
     async def serve(
         self, viewer_id: UUID, position: ForYouPosition, limit: int
@@ -135,10 +158,15 @@ class PersonalWalks:
 
 
 def _after_head(position: ForYouPosition) -> ForYouPosition:
-    """Where the global ranking takes over: after the head's last candidate in the ranked week,
-    or at the older videos when the head held the rest of the week."""
+    """Where the global ranking takes over: after the head's last top candidate in the ranked
+    week, or at the older videos when the head held the rest of the week (the walk's id stays:
+    the rest of the walk leaves out the head's pinned videos)."""
     if position.score is not None and position.video_id is not None:
         return ForYouPosition(
-            position.snapshot, RANKED, score=position.score, video_id=position.video_id
+            position.snapshot,
+            RANKED,
+            score=position.score,
+            video_id=position.video_id,
+            walk_id=position.walk_id,
         )
-    return ForYouPosition(position.snapshot, OLDER)
+    return ForYouPosition(position.snapshot, OLDER, walk_id=position.walk_id)

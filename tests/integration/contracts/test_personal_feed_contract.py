@@ -208,3 +208,35 @@ async def test_published_among_keeps_visible_videos_and_leaves_out_own_and_unwan
     assert [view.video.id for view in mine] == [kept.id]
     assert {view.video.id for view in anyone} == {kept.id, unwanted.id, own.id}
     assert await adapters.feeds.published_among(viewer.id, []) == []
+
+
+async def test_fresh_and_followed_videos_and_pinned_ones_left_out(adapters: Adapters) -> None:
+    viewer, friend, stranger = make_user("viewer"), make_user("friend"), make_user("stranger")
+    week_ago = SNAPSHOT - timedelta(days=6)
+    by_friend = make_video(friend, "friend's", published_at=week_ago, created_at=week_ago)
+    fresh = make_video(stranger, "fresh", published_at=SNAPSHOT - HOUR, view_count=3)
+    popular_fresh = make_video(stranger, "seen a lot", published_at=SNAPSHOT - HOUR)
+    old_stranger = make_video(stranger, "old", published_at=week_ago, view_count=0)
+    async with adapters.uow() as uow:
+        for user in (viewer, friend, stranger):
+            await uow.users.add(user)
+        for video in (by_friend, fresh, popular_fresh, old_stranger):
+            await uow.videos.add(video)
+        await uow.videos.add_to_counters(popular_fresh.id, views=50)
+        await uow.follows.add(viewer.id, friend.id, T0)
+        await uow.commit()
+
+    found = await adapters.feeds.fresh_and_followed(
+        viewer.id,
+        snapshot=SNAPSHOT,
+        since=SINCE,
+        fresh_since=SNAPSHOT - timedelta(hours=48),
+        max_views=20,
+        limit=10,
+        personal=PERSONAL,
+    )
+    pinned = PersonalFilter(watched_since=PERSONAL.watched_since, pinned=(fresh.id, by_friend.id))
+
+    assert [row.view.video.id for row in found] == [fresh.id, by_friend.id]  # newest first
+    assert await ranked(adapters, viewer.id, pinned) == {popular_fresh.id, old_stranger.id}
+    assert fresh.id not in await older(adapters, viewer.id, pinned)

@@ -186,3 +186,27 @@ async def test_a_walk_goes_on_past_an_expired_head() -> None:
 
     assert [v.video.id for v in rest.items] == [old.id]
     assert dataclasses.replace(first.next_key, page=0).walk_id is not None
+
+
+async def test_videos_of_followed_accounts_and_fresh_ones_join_the_head_and_never_repeat() -> None:
+    world = World()
+    viewer, followed, newcomer = user("viewer"), user("followed"), user("newcomer")
+    crowd = [user(f"crowd{i}") for i in range(4)]
+    # More popular videos than the head holds, so that the followed and fresh ones rank beyond it.
+    popular = [
+        video(c, f"hit {i}", hours_ago=1 + i % 5, views=10_000) for i, c in enumerate(crowd * 80)
+    ]
+    quiet_followed = video(followed, "my friend", hours_ago=100, views=30)
+    fresh = video(newcomer, "first upload", hours_ago=1, views=0)
+    await world.add(viewer, followed, newcomer, *crowd, *popular, quiet_followed, fresh)
+    async with MemoryUnitOfWork(world.store) as uow:
+        await uow.follows.add(viewer.id, followed.id, NOW)
+        await uow.commit()
+
+    pages = await world.walk(viewer, limit=20)
+    shown = [i for page in pages for i in page]
+
+    assert quiet_followed.id in pages[0]  # 4 creators, 2 each: the head has room for it
+    assert fresh.id in pages[0][:5]  # the first exploration slot
+    assert len(shown) == len(set(shown))
+    assert set(shown) == {v.id for v in (*popular, quiet_followed, fresh)}
