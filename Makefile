@@ -40,7 +40,8 @@ run: $(RUNTIME) ## Serve on the embedded default (SQLite + local files under ./v
 
 # The browser test of /schema gets Debian's chromium, installed with apt-get if missing.
 test: lint check-types $(CHROMIUM) ## Every check and test: lint, layering, types, unit and integration
-	$(BIN)/pytest
+	$(BIN)/pytest --cov --cov-report=
+	@echo "Coverage of src/ by the test process: $$($(BIN)/coverage report --format=total)% of lines and branches (per module: $(BIN)/coverage report)"
 
 lint: $(DEV) ## ruff (lint and format) and import-linter (the layers)
 	$(BIN)/ruff check .
@@ -64,4 +65,4 @@ bench-media: $(DEV) ## The media benchmark (bench/README.md): CPU per 720p secon
 	$(BIN)/python bench/media.py $(BENCH_ARGS)
 
 clean: ## Remove .venv and the tools' caches
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage htmlcov

@@ -66,7 +66,7 @@ STATEMENTS: dict[str, tuple[str, ...]] = {
     "following:GET": (_SESSION, _sql(statements.following_feed(_PG, False))),
     "video:GET": (_SESSION, _VIDEO),
     "user_videos:GET": (_SESSION, _USER, _sql(statements.videos_of_owner(_PG, True, False, False))),
-    "comments:GET": (_SESSION, _VIDEO, _sql(statements.top_level_comments(True, False))),
+    "comments:GET": (_SESSION, _VIDEO, _sql(statements.top_level_comments(True, False, False))),
     "me:GET": (_SESSION, _USER),
 }
 # --- end of the app's SQL ---

@@ -10,7 +10,7 @@ rows keyed by the integer keys of `video_search_keys` (a video's rowid is not st
 kept in step with `videos` by triggers.
 
 Revision ID: c5d1e8f2a4b7
-Revises: 8b3f6c2d9e1a
+Revises: a4c6e8f0b2d1
 Create Date: 2026-12-02 09:40:00.000000
 """
 
@@ -22,7 +22,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "c5d1e8f2a4b7"
-down_revision: str | Sequence[str] | None = "8b3f6c2d9e1a"
+down_revision: str | Sequence[str] | None = "a4c6e8f0b2d1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

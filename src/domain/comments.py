@@ -38,7 +38,12 @@ class Comment:
     edited_at: datetime | None = None
     reply_count: int = 0
     like_count: int = 0
+    pinned_at: datetime | None = None  # when the video's owner pinned it (top-level only)
 
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
+
+    @property
+    def pinned(self) -> bool:
+        return self.pinned_at is not None

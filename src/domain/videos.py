@@ -145,6 +145,7 @@ class Video:
     view_count: int = 0
     like_count: int = 0
     comment_count: int = 0
+    share_count: int = 0
     engagement_points: int = 0  # monotone: ranks For You (see domain.ranking)
     # What processing made (set when the video becomes ready): its renditions, smallest first,
     # and its poster (the version names the stored image; a new poster gets a new version).

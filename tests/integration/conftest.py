@@ -178,8 +178,10 @@ def sqlite_url(_sqlite_template: Path, tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
-async def _engine_on_empty_tables(url: str) -> AsyncEngine:
-    engine = create_engine(url, pool_size=4)
+async def _engine_on_empty_tables(url: str, pool_size: int = 4) -> AsyncEngine:
+    """An engine on the database at `url`, its tables emptied on PostgreSQL (shared by the
+    session); the contract suites build their adapters on it."""
+    engine = create_engine(url, pool_size=pool_size)
     if engine.dialect.name == "postgresql":  # the database is shared by the session: empty it
         names = ", ".join(table.name for table in metadata.sorted_tables)
         async with engine.begin() as connection:

@@ -14,6 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.support.process_logs import while_running
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -25,24 +27,28 @@ def free_port() -> int:
 def running_server(
     env: dict[str, str], log_path: Path, *, workers: int = 1, extra_args: tuple[str, ...] = ()
 ) -> Iterator[str]:
-    """Run `clipstream serve` on a free port with `env` added; yields its base URL once ready."""
+    """Run `clipstream serve` on a free port with `env` added; yields its base URL once ready.
+
+    Its output goes to `log_path`, shown only with the report of a test that fails while it runs or
+    that started it (`tests/support/process_logs.py`).
+    """
     port = free_port()
     full_env = {**os.environ, "CLIPSTREAM_BCRYPT_ROUNDS": "4", **env}
     executable = str(Path(sys.executable).with_name("clipstream"))
     command = [executable, "serve", "--port", str(port), "--workers", str(workers), *extra_args]
-    with log_path.open("wb") as log:
+    with while_running(log_path), log_path.open("wb") as log:
         process = subprocess.Popen(command, env=full_env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30
             while True:
                 if process.poll() is not None:
-                    pytest.fail(f"server exited early:\n{log_path.read_text()}")
+                    pytest.fail(f"server exited early with {process.returncode} (its log follows)")
                 with contextlib.suppress(httpx.TransportError):
                     if httpx.get(f"{base}/health/ready", timeout=1).status_code == 200:
                         break
                 if time.monotonic() > deadline:
-                    pytest.fail(f"server did not become ready:\n{log_path.read_text()}")
+                    pytest.fail("server did not become ready in 30 s (its log follows)")
                 time.sleep(0.1)
             yield base
         finally:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,11 @@ class ClipSpec:
     rotation: int = 0  # display rotation written as metadata (degrees counter-clockwise)
     dark_seconds: float = 0.0  # black frames at the start
     preset: str = "ultrafast"
+
+
+# PyAV's stubs leave its conversions from and to Pillow images untyped: their types, stated once.
+frame_of: Callable[[Image.Image], VideoFrame] = VideoFrame.from_image
+image_of: Callable[[VideoFrame], Image.Image] = VideoFrame.to_image
 
 
 def _picture(spec: ClipSpec, index: int) -> Image.Image:
@@ -71,7 +77,7 @@ def make_clip(path: Path, spec: ClipSpec = ClipSpec()) -> Path:
             audio.layout = "stereo"
         frames = round(spec.seconds * spec.rate)
         for index in range(frames):
-            frame = VideoFrame.from_image(_picture(spec, index))
+            frame = frame_of(_picture(spec, index))
             frame.pts = index
             output.mux(video.encode(frame))
         output.mux(video.encode(None))

@@ -272,14 +272,14 @@ def _operation_probes(
                 dict(base_headers),
                 content,
             )
-    for header, values in HOSTILE_HEADERS.items():
-        for index, value in enumerate(values):
+    for header, raw_values in HOSTILE_HEADERS.items():
+        for index, raw_value in enumerate(raw_values):
             yield Probe(
                 route,
                 f"{route} header {header}#{index}",
                 method,
                 url(path_values, query),
-                {**base_headers, header: value},
+                {**base_headers, header: raw_value},
                 content,
             )
     if method in {"POST", "PUT", "PATCH", "DELETE"}:
@@ -334,7 +334,7 @@ def _names_fields(text: str) -> bool:
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 def mp4(size: int) -> bytes:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 from dependency_injector import providers
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from entrypoints.composition import Container, build_container
@@ -52,6 +53,6 @@ def container(make_container: Callable[..., Container]) -> Container:
 
 
 @pytest.fixture
-async def client(container: Container) -> AsyncIterator[AsyncTestClient]:  # type: ignore[type-arg]
+async def client(container: Container) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app=create_app(container)) as test_client:
         yield test_client

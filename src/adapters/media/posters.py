@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import av.error
-import blurhash  # type: ignore[import-untyped]
+import blurhash
 from av.video.frame import VideoFrame
 from PIL import Image, ImageStat
 

@@ -9,10 +9,13 @@ from adapters.memory.store import MemoryState
 
 
 def delete_video_cascade(state: MemoryState, video_id: UUID) -> None:
-    """Delete a video with its likes, its comments and their likes, its watches and view counts."""
+    """Delete a video with its likes, its saves, its comments and their likes, its watches and
+    view counts."""
     state.videos.pop(video_id, None)
     for key in [k for k in state.video_likes if k[1] == video_id]:
         del state.video_likes[key]
+    for key in [k for k in state.video_saves if k[1] == video_id]:
+        del state.video_saves[key]
     doomed = {c.id for c in state.comments.values() if c.video_id == video_id}
     for comment_id in doomed:
         del state.comments[comment_id]
@@ -39,13 +42,16 @@ def delete_comment_cascade(state: MemoryState, comment_id: UUID) -> int:
 
 
 def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
-    """Delete an account with its follows, likes, comments, videos, watches, sessions and tokens."""
+    """Delete an account with its follows, likes, saves, comments, videos, watches, sessions
+    and tokens."""
     if user_id not in state.users:
         return
     for key in [k for k in state.follows if user_id in k]:
         del state.follows[key]
     for key in [k for k in state.video_likes if k[0] == user_id]:
         del state.video_likes[key]
+    for key in [k for k in state.video_saves if k[0] == user_id]:
+        del state.video_saves[key]
     for key in [k for k in state.comment_likes if k[0] == user_id]:
         del state.comment_likes[key]
     for key in [k for k in state.watches if k[0] == user_id]:

@@ -102,3 +102,19 @@ class MemoryCommentRepository(CommentRepository):
                 and parent.author_id != author_id
             ):
                 await self.add_to_counters(parent.id, replies=replies)
+
+    async def pin(self, video_id: UUID, comment_id: UUID, now: datetime) -> None:
+        stored = self._state.comments
+        for comment in list(stored.values()):
+            if comment.video_id == video_id and comment.pinned and comment.id != comment_id:
+                stored[comment.id] = dataclasses.replace(comment, pinned_at=None)
+        chosen = stored.get(comment_id)
+        if chosen is not None and not chosen.pinned:
+            stored[comment_id] = dataclasses.replace(chosen, pinned_at=now)
+
+    async def unpin(self, comment_id: UUID) -> bool:
+        comment = self._state.comments.get(comment_id)
+        if comment is None or not comment.pinned:
+            return False
+        self._state.comments[comment_id] = dataclasses.replace(comment, pinned_at=None)
+        return True

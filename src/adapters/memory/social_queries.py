@@ -9,7 +9,13 @@ from uuid import UUID
 
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.videos import MemoryVideoQueries
-from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
+from application.ports.comment_queries import (
+    CommentKey,
+    CommentPosition,
+    CommentQueries,
+    CommentSort,
+    CommentView,
+)
 from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
@@ -26,33 +32,44 @@ class MemoryFollowQueries(FollowQueries):
         self._store = store
 
     async def followers(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
         async with self._store.lock:
             pairs = [
                 (when, a) for (a, b), when in self._store.state.follows.items() if b == user_id
             ]
-            return self._page(pairs, after, limit)
+            return self._page(pairs, viewer_id, after, limit)
 
     async def following(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
         async with self._store.lock:
             pairs = [
                 (when, b) for (a, b), when in self._store.state.follows.items() if a == user_id
             ]
-            return self._page(pairs, after, limit)
+            return self._page(pairs, viewer_id, after, limit)
 
     async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
         async with self._store.lock:
             return {u for u in user_ids if (viewer_id, u) in self._store.state.follows}
 
     def _page(
-        self, pairs: list[tuple[datetime, UUID]], after: FollowKey | None, limit: int
+        self,
+        pairs: list[tuple[datetime, UUID]],
+        viewer_id: UUID | None,
+        after: FollowKey | None,
+        limit: int,
     ) -> list[FollowEntry]:
         ordered = sorted((p for p in pairs if after is None or p < after), reverse=True)[:limit]
-        users = self._store.state.users
-        return [FollowEntry(user=users[user_id], followed_at=when) for when, user_id in ordered]
+        state = self._store.state
+        return [
+            FollowEntry(
+                user=state.users[user_id],
+                followed_at=when,
+                is_following=None if viewer_id is None else (viewer_id, user_id) in state.follows,
+            )
+            for when, user_id in ordered
+        ]
 
 
 class MemoryCommentQueries(CommentQueries):
@@ -67,18 +84,37 @@ class MemoryCommentQueries(CommentQueries):
             return None if comment is None else self._view(comment, viewer_id)
 
     async def top_level(
-        self, video_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
+        self,
+        video_id: UUID,
+        viewer_id: UUID | None,
+        *,
+        sort: CommentSort = "newest",
+        after: CommentPosition | None,
+        limit: int,
     ) -> Sequence[CommentView]:
+        def key(c: Comment) -> CommentPosition:
+            if sort == "top":
+                return (c.like_count, c.created_at, c.id)
+            return (c.created_at, c.id)
+
         async with self._store.lock:
             found = [
                 c
                 for c in self._store.state.comments.values()
                 if c.video_id == video_id
                 and c.parent_id is None
-                and (after is None or (c.created_at, c.id) < after)
+                and not c.pinned
+                and (after is None or key(c) < after)
             ]
-            found.sort(key=lambda c: (c.created_at, c.id), reverse=True)
+            found.sort(key=key, reverse=True)
             return [self._view(c, viewer_id) for c in found[:limit]]
+
+    async def pinned(self, video_id: UUID, viewer_id: UUID | None) -> CommentView | None:
+        async with self._store.lock:
+            for comment in self._store.state.comments.values():
+                if comment.video_id == video_id and comment.pinned:
+                    return self._view(comment, viewer_id)
+            return None
 
     async def replies(
         self, comment_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
@@ -94,9 +130,12 @@ class MemoryCommentQueries(CommentQueries):
 
     def _view(self, comment: Comment, viewer_id: UUID | None) -> CommentView:
         state = self._store.state
-        liked = None if viewer_id is None else (viewer_id, comment.id) in state.comment_likes
+        signed_in = viewer_id is not None
         return CommentView(
-            comment=comment, author=state.users[comment.author_id], liked_by_me=liked
+            comment=comment,
+            author=state.users[comment.author_id],
+            liked_by_me=(viewer_id, comment.id) in state.comment_likes if signed_in else None,
+            follows_author=(viewer_id, comment.author_id) in state.follows if signed_in else None,
         )
 
 

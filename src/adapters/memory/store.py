@@ -28,6 +28,7 @@ class MemoryState:
     deletions: dict[str, tuple[PendingDeletion, datetime]] = field(default_factory=dict)
     follows: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (follower, followee)
     video_likes: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (user, video)
+    video_saves: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (user, video)
     comment_likes: dict[tuple[UUID, UUID], datetime] = field(
         default_factory=dict
     )  # (user, comment)

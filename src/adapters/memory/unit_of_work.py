@@ -6,6 +6,7 @@ from types import TracebackType
 
 from adapters.jobs.memory import MemoryTaskQueue
 from adapters.memory.deletions import MemoryDeletionQueue
+from adapters.memory.saves import MemorySaveRepository
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.social import (
     MemoryCommentRepository,
@@ -36,6 +37,7 @@ class MemoryUnitOfWork(UnitOfWork):
     _likes: MemoryLikeRepository
     _comments: MemoryCommentRepository
     _watches: MemoryWatchRepository
+    _saves: MemorySaveRepository
     _tasks: MemoryTaskQueue
 
     def __init__(self, store: MemoryDatabase, clock: Clock | None = None) -> None:
@@ -54,6 +56,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._likes = MemoryLikeRepository(self._store.state)
         self._comments = MemoryCommentRepository(self._store.state)
         self._watches = MemoryWatchRepository(self._store.state)
+        self._saves = MemorySaveRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
 
@@ -88,6 +91,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def watches(self) -> MemoryWatchRepository:
         return self._watches
+
+    @property
+    def saves(self) -> MemorySaveRepository:
+        return self._saves
 
     @property
     def tasks(self) -> MemoryTaskQueue:

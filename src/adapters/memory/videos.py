@@ -37,6 +37,7 @@ class MemoryVideoRepository(VideoRepository):
             view_count=stored.view_count,
             like_count=stored.like_count,
             comment_count=stored.comment_count,
+            share_count=stored.share_count,
             engagement_points=stored.engagement_points,
         )
         return True
@@ -71,6 +72,13 @@ class MemoryVideoRepository(VideoRepository):
             video = self._state.videos.get(comment.video_id)
             if goes and video is not None and video.owner_id != author_id:
                 await self.add_to_counters(video.id, comments=comments)
+
+    async def add_share(self, video_id: UUID) -> None:
+        video = self._state.videos.get(video_id)
+        if video is not None:
+            self._state.videos[video_id] = dataclasses.replace(
+                video, share_count=video.share_count + 1
+            )
 
     async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
         return [
@@ -168,5 +176,11 @@ class MemoryVideoQueries(VideoQueries):
     def view_of(self, video: Video, viewer_id: UUID | None) -> VideoView:
         """The view of a video (call with the store's lock held)."""
         state = self._store.state
-        liked = None if viewer_id is None else (viewer_id, video.id) in state.video_likes
-        return VideoView(video=video, author=state.users[video.owner_id], liked_by_me=liked)
+        signed_in = viewer_id is not None
+        return VideoView(
+            video=video,
+            author=state.users[video.owner_id],
+            liked_by_me=(viewer_id, video.id) in state.video_likes if signed_in else None,
+            saved_by_me=(viewer_id, video.id) in state.video_saves if signed_in else None,
+            follows_author=(viewer_id, video.owner_id) in state.follows if signed_in else None,
+        )

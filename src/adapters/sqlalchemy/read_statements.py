@@ -44,6 +44,7 @@ from adapters.sqlalchemy.tables import (
     users,
     video_hashtags,
     video_likes,
+    video_saves,
     video_words,
     videos,
     watches,
@@ -57,6 +58,12 @@ comments)."""
 
 LIKED = "liked_by_me"
 """Label of the viewer's like flag."""
+
+SAVED = "saved_by_me"
+"""Label of the viewer's save flag."""
+
+FOLLOWS = "viewer_follows"
+"""Label of the viewer's follow flag of the listed user or the author."""
 
 # Spelled as literals, like the predicate of the partial indexes on published videos, so that the
 # PostgreSQL planner can prove that an index applies whatever the statement's parameters.
@@ -81,27 +88,27 @@ def viewer_params(viewer_id: UUID | None) -> dict[str, Any]:
     return {} if viewer_id is None else {"viewer_id": viewer_id}
 
 
-def page_params(after: tuple[Any, Any] | None, limit: int) -> dict[str, Any]:
-    """The parameters of `keyset_page`: the position `after_0`, `after_1` and `page_limit`."""
+def page_params(after: tuple[Any, ...] | None, limit: int) -> dict[str, Any]:
+    """The parameters of `keyset_page`: the position `after_0`, `after_1`... and `page_limit`."""
     params: dict[str, Any] = {"page_limit": limit}
     if after is not None:
-        params["after_0"], params["after_1"] = after
+        params.update({f"after_{index}": value for index, value in enumerate(after)})
     return params
 
 
 def keyset_page(
     query: Select[Any],
-    key: tuple[ColumnElement[Any], ColumnElement[Any]],
+    key: tuple[ColumnElement[Any], ...],
     *,
     after: bool,
     descending: bool = True,
 ) -> Select[Any]:
-    """The `page_limit` rows after the position (`after_0`, `after_1`) in `key` order (descending
-    unless told); from the first row when not `after`."""
+    """The `page_limit` rows after the position (`after_0`, `after_1`...) in `key` order
+    (descending unless told); from the first row when not `after`."""
     if after:
         position = tuple_(*key)
         bound = tuple_(
-            bindparam("after_0", type_=key[0].type), bindparam("after_1", type_=key[1].type)
+            *(bindparam(f"after_{index}", type_=column.type) for index, column in enumerate(key))
         )
         query = query.where(position < bound if descending else position > bound)
     order = [column.desc() if descending else column.asc() for column in key]
@@ -118,9 +125,40 @@ def author_columns() -> list[Label[Any]]:
 
 def liked_flag(like_exists: ColumnElement[bool] | None) -> Label[Any]:
     """The viewer's like flag as a column: the EXISTS of their like, or NULL when anonymous."""
-    if like_exists is None:
-        return null().label(LIKED)
-    return like_exists.label(LIKED)
+    return viewer_flag(LIKED, like_exists)
+
+
+def viewer_flag(label: str, row_exists: ColumnElement[bool] | None) -> Label[Any]:
+    """A flag of the viewer as a column: the EXISTS of their row, or NULL when anonymous."""
+    if row_exists is None:
+        return null().label(label)
+    return row_exists.label(label)
+
+
+def follows_flag(user_id: ColumnElement[Any], signed_in: bool) -> Label[Any]:
+    """Whether the viewer (`viewer_id`) follows the user `user_id` (one probe of the follows
+    primary key per row: no query per item), or NULL when anonymous."""
+    # An alias: the follow lists select from `follows` too, and must not correlate with it.
+    viewer_follows = follows.alias("viewer_follows")
+    return viewer_flag(
+        FOLLOWS,
+        exists().where(
+            viewer_follows.c.follower_id == uuid_param("viewer_id"),
+            viewer_follows.c.followee_id == user_id,
+        )
+        if signed_in
+        else None,
+    )
+
+
+def visible_to_viewer(signed_in: bool) -> ColumnElement[bool]:
+    """`domain.videos.Video.is_visible_to` in SQL: the owner (`viewer_id`) sees all of their
+    videos, others the ready public or unlisted ones."""
+    others = and_(
+        videos.c.status == literal_column(f"'{VideoStatus.READY.value}'"),
+        videos.c.visibility != literal_column(f"'{Visibility.PRIVATE.value}'"),
+    )
+    return or_(videos.c.owner_id == uuid_param("viewer_id"), others) if signed_in else others
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -134,17 +172,34 @@ USER_BY_USERNAME = select(users).where(
 # --- videos -------------------------------------------------------------------------------------
 
 
-@functools.cache
-def video_views(dialect_name: str, signed_in: bool) -> Select[Any]:
-    """Videos joined with their authors, and whether the viewer (`viewer_id`) likes each."""
+def video_view_columns(dialect_name: str, signed_in: bool) -> list[ColumnElement[Any]]:
+    """A video's columns, its author's, and whether the viewer (`viewer_id`) likes and saved it
+    and follows its author."""
+    viewer = uuid_param("viewer_id")
     liked = liked_flag(
-        exists().where(
-            video_likes.c.user_id == uuid_param("viewer_id"), video_likes.c.video_id == videos.c.id
-        )
+        exists().where(video_likes.c.user_id == viewer, video_likes.c.video_id == videos.c.id)
         if signed_in
         else None
     )
-    return select(*video_columns(dialect_name), *author_columns(), liked).select_from(
+    saved = viewer_flag(
+        SAVED,
+        exists().where(video_saves.c.user_id == viewer, video_saves.c.video_id == videos.c.id)
+        if signed_in
+        else None,
+    )
+    return [
+        *video_columns(dialect_name),
+        *author_columns(),
+        liked,
+        saved,
+        follows_flag(users.c.id, signed_in),
+    ]
+
+
+@functools.cache
+def video_views(dialect_name: str, signed_in: bool) -> Select[Any]:
+    """Videos joined with their authors, and the viewer's flags (`video_view_columns`)."""
+    return select(*video_view_columns(dialect_name, signed_in)).select_from(
         videos.join(users, users.c.id == videos.c.owner_id)
     )
 
@@ -201,8 +256,11 @@ def public_video_params(hashtag: str | None, words: tuple[str, ...]) -> dict[str
 
 
 @functools.cache
-def follow_list(direction: Literal["followers", "following"], after: bool) -> Select[Any]:
-    """A page of the accounts following `user_id` (or that it follows), newest follow first.
+def follow_list(
+    direction: Literal["followers", "following"], signed_in: bool, after: bool
+) -> Select[Any]:
+    """A page of the accounts following `user_id` (or that it follows), newest follow first, and
+    whether the viewer follows each.
 
     Reads the index on (followee_id, created_at, follower_id) (or the other way round) backwards.
     """
@@ -211,7 +269,11 @@ def follow_list(direction: Literal["followers", "following"], after: bool) -> Se
     else:
         this_side, listed_side = follows.c.follower_id, follows.c.followee_id
     query = (
-        select(*author_columns(), follows.c.created_at.label("followed_at"))
+        select(
+            *author_columns(),
+            follows.c.created_at.label("followed_at"),
+            follows_flag(users.c.id, signed_in),
+        )
         .select_from(follows.join(users, users.c.id == listed_side))
         .where(this_side == uuid_param("user_id"))
     )
@@ -350,7 +412,8 @@ def older_feed(
 
 @functools.cache
 def comment_views(signed_in: bool) -> Select[Any]:
-    """Comments joined with their authors, and whether the viewer (`viewer_id`) likes each."""
+    """Comments joined with their authors, and whether the viewer (`viewer_id`) likes each and
+    follows its author."""
     liked = liked_flag(
         exists().where(
             comment_likes.c.user_id == uuid_param("viewer_id"),
@@ -359,9 +422,9 @@ def comment_views(signed_in: bool) -> Select[Any]:
         if signed_in
         else None
     )
-    return select(*comments.c, *author_columns(), liked).select_from(
-        comments.join(users, users.c.id == comments.c.author_id)
-    )
+    return select(
+        *comments.c, *author_columns(), liked, follows_flag(users.c.id, signed_in)
+    ).select_from(comments.join(users, users.c.id == comments.c.author_id))
 
 
 @functools.cache
@@ -371,16 +434,31 @@ def comment_by_id(signed_in: bool) -> Select[Any]:
 
 
 @functools.cache
-def top_level_comments(signed_in: bool, after: bool) -> Select[Any]:
-    """A page of the top-level comments of `video_id`, newest first.
+def top_level_comments(signed_in: bool, top: bool, after: bool) -> Select[Any]:
+    """A page of the unpinned top-level comments of `video_id`: newest first, or with `top` most
+    liked first, then newest.
 
-    `parent_id IS NULL` (no parameter) is the predicate of the partial index on
-    (video_id, created_at, id), which then serves the page in order.
+    `parent_id IS NULL` (no parameter) is the predicate of the partial indexes on
+    (video_id, created_at, id) and (video_id, like_count, created_at, id), which then serve the
+    page in order.
     """
     query = comment_views(signed_in).where(
-        comments.c.video_id == uuid_param("video_id"), comments.c.parent_id.is_(None)
+        comments.c.video_id == uuid_param("video_id"),
+        comments.c.parent_id.is_(None),
+        comments.c.pinned_at.is_(None),
     )
-    return keyset_page(query, (comments.c.created_at, comments.c.id), after=after)
+    key: tuple[ColumnElement[Any], ...] = (comments.c.created_at, comments.c.id)
+    if top:
+        key = (comments.c.like_count, *key)
+    return keyset_page(query, key, after=after)
+
+
+@functools.cache
+def pinned_comment(signed_in: bool) -> Select[Any]:
+    """The pinned comment of `video_id`, if any (the unique partial index on video_id)."""
+    return comment_views(signed_in).where(
+        comments.c.video_id == uuid_param("video_id"), comments.c.pinned_at.is_not(None)
+    )
 
 
 @functools.cache
@@ -388,3 +466,48 @@ def replies(signed_in: bool, after: bool) -> Select[Any]:
     """A page of the replies to `parent_id`, oldest first."""
     query = comment_views(signed_in).where(comments.c.parent_id == uuid_param("parent_id"))
     return keyset_page(query, (comments.c.created_at, comments.c.id), after=after, descending=False)
+
+
+# --- a user's collections: saved and liked videos; who liked a video ----------------------------
+
+
+@functools.cache
+def collected_videos(
+    dialect_name: str, kind: Literal["saved", "liked"], after: bool
+) -> Select[Any]:
+    """A page of the videos `viewer_id` saved (or liked) and can still see, newest save (like)
+    first, with when they were saved (`collected_at`).
+
+    Reads the index on (user_id, created_at, video_id) of the saves (likes) backwards.
+    """
+    # An alias: the viewer's flags are EXISTS on these tables, and must not correlate with it.
+    table = (video_saves if kind == "saved" else video_likes).alias("collected")
+    query = (
+        select(*video_view_columns(dialect_name, True), table.c.created_at.label("collected_at"))
+        .select_from(
+            table.join(videos, videos.c.id == table.c.video_id).join(
+                users, users.c.id == videos.c.owner_id
+            )
+        )
+        .where(table.c.user_id == uuid_param("viewer_id"), visible_to_viewer(True))
+    )
+    return keyset_page(query, (table.c.created_at, table.c.video_id), after=after)
+
+
+@functools.cache
+def video_likers(after: bool) -> Select[Any]:
+    """A page of the accounts that like `video_id`, newest like first, and whether the viewer
+    (`viewer_id`) follows each.
+
+    Reads the index on (video_id, created_at, user_id) backwards.
+    """
+    query = (
+        select(
+            *author_columns(),
+            video_likes.c.created_at.label("liked_at"),
+            follows_flag(users.c.id, True),
+        )
+        .select_from(video_likes.join(users, users.c.id == video_likes.c.user_id))
+        .where(video_likes.c.video_id == uuid_param("video_id"))
+    )
+    return keyset_page(query, (video_likes.c.created_at, video_likes.c.user_id), after=after)

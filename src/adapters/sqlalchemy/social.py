@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.statements import insert_ignoring_conflicts
-from adapters.sqlalchemy.tables import comment_likes, comments, follows, video_likes
+from adapters.sqlalchemy.tables import comment_likes, comments, follows, video_likes, videos
 from application.ports.comment_repository import CommentRepository
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
@@ -176,6 +176,36 @@ class SqlCommentRepository(CommentRepository):
             .values(reply_count=comments.c.reply_count + replies * replies_under)
         )
 
+    async def pin(self, video_id: UUID, comment_id: UUID, now: datetime) -> None:
+        # Lock the video first (PostgreSQL; SQLite serialises writers anyway): a concurrent pin
+        # waits here, then sees this one's pin and replaces it, instead of breaking the unique
+        # index of pinned comments.
+        await self._connection.execute(
+            select(videos.c.id).where(videos.c.id == video_id).with_for_update()
+        )
+        await self._connection.execute(
+            update(comments)
+            .where(
+                comments.c.video_id == video_id,
+                comments.c.pinned_at.is_not(None),
+                comments.c.id != comment_id,
+            )
+            .values(pinned_at=None)
+        )
+        await self._connection.execute(
+            update(comments)
+            .where(comments.c.id == comment_id, comments.c.pinned_at.is_(None))
+            .values(pinned_at=now)
+        )
+
+    async def unpin(self, comment_id: UUID) -> bool:
+        result: CursorResult[Any] = await self._connection.execute(
+            update(comments)
+            .where(comments.c.id == comment_id, comments.c.pinned_at.is_not(None))
+            .values(pinned_at=None)
+        )
+        return result.rowcount == 1
+
 
 def comment_from_row(row: Row[Any]) -> Comment:
     """The `Comment` of a row holding the `comments` columns."""
@@ -189,6 +219,7 @@ def comment_from_row(row: Row[Any]) -> Comment:
         edited_at=row.edited_at,
         reply_count=row.reply_count,
         like_count=row.like_count,
+        pinned_at=row.pinned_at,
     )
 
 

@@ -15,11 +15,22 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import read_statements as statements
-from adapters.sqlalchemy.read_statements import page_params, viewer_params
+from adapters.sqlalchemy.read_statements import FOLLOWS, page_params, viewer_params
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.social import comment_from_row
-from adapters.sqlalchemy.video_queries import author_from_row, liked_from_row, video_view
-from application.ports.comment_queries import CommentKey, CommentQueries, CommentView
+from adapters.sqlalchemy.video_queries import (
+    author_from_row,
+    flag_from_row,
+    liked_from_row,
+    video_view,
+)
+from application.ports.comment_queries import (
+    CommentKey,
+    CommentPosition,
+    CommentQueries,
+    CommentSort,
+    CommentView,
+)
 from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
@@ -34,14 +45,14 @@ class SqlFollowQueries(FollowQueries):
         self._dialect_name = engine.dialect.name
 
     async def followers(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
-        return await self._list("followers", user_id, after, limit)
+        return await self._list("followers", user_id, viewer_id, after, limit)
 
     async def following(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
-        return await self._list("following", user_id, after, limit)
+        return await self._list("following", user_id, viewer_id, after, limit)
 
     async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:
         if not user_ids:
@@ -56,12 +67,21 @@ class SqlFollowQueries(FollowQueries):
         self,
         direction: Literal["followers", "following"],
         user_id: UUID,
+        viewer_id: UUID | None,
         after: FollowKey | None,
         limit: int,
     ) -> list[FollowEntry]:
-        query = statements.follow_list(direction, after is not None)
-        rows = await self._runner.rows(query, {"user_id": user_id, **page_params(after, limit)})
-        return [FollowEntry(user=author_from_row(row), followed_at=row.followed_at) for row in rows]
+        query = statements.follow_list(direction, viewer_id is not None, after is not None)
+        params = {"user_id": user_id, **viewer_params(viewer_id), **page_params(after, limit)}
+        rows = await self._runner.rows(query, params)
+        return [
+            FollowEntry(
+                user=author_from_row(row),
+                followed_at=row.followed_at,
+                is_following=flag_from_row(row, FOLLOWS),
+            )
+            for row in rows
+        ]
 
 
 class SqlCommentQueries(CommentQueries):
@@ -79,12 +99,25 @@ class SqlCommentQueries(CommentQueries):
         return _comment_view(rows[0]) if rows else None
 
     async def top_level(
-        self, video_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
+        self,
+        video_id: UUID,
+        viewer_id: UUID | None,
+        *,
+        sort: CommentSort = "newest",
+        after: CommentPosition | None,
+        limit: int,
     ) -> Sequence[CommentView]:
-        query = statements.top_level_comments(viewer_id is not None, after is not None)
+        query = statements.top_level_comments(
+            viewer_id is not None, sort == "top", after is not None
+        )
         params = {"video_id": video_id, **viewer_params(viewer_id), **page_params(after, limit)}
         rows = await self._runner.rows(query, params)
         return [_comment_view(row) for row in rows]
+
+    async def pinned(self, video_id: UUID, viewer_id: UUID | None) -> CommentView | None:
+        query = statements.pinned_comment(viewer_id is not None)
+        rows = await self._runner.rows(query, {"video_id": video_id, **viewer_params(viewer_id)})
+        return _comment_view(rows[0]) if rows else None
 
     async def replies(
         self, comment_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
@@ -205,5 +238,8 @@ def _personal_params(personal: PersonalFilter | None) -> dict[str, Any]:
 
 def _comment_view(row: Row[Any]) -> CommentView:
     return CommentView(
-        comment=comment_from_row(row), author=author_from_row(row), liked_by_me=liked_from_row(row)
+        comment=comment_from_row(row),
+        author=author_from_row(row),
+        liked_by_me=liked_from_row(row),
+        follows_author=flag_from_row(row, FOLLOWS),
     )

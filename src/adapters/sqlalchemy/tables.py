@@ -134,6 +134,7 @@ videos = Table(
     _counter("view_count"),
     _counter("like_count"),
     _counter("comment_count"),
+    _counter("share_count"),
     # Monotone engagement points ranking For You (views, likes, comments ever recorded).
     _counter("engagement_points"),
     # domain.ranking.rank of a published video (NULL before publication), kept with the points.
@@ -212,8 +213,9 @@ video_words = Table(
 
 # --- social: follows, likes, comments ----------------------------------------------------------------
 
-# The predicate of the partial index on top-level comments; queries must spell the same condition.
+# The predicates of the partial indexes on comments; queries must spell the same conditions.
 TOP_LEVEL_COMMENT = "parent_id IS NULL"
+PINNED_COMMENT = "pinned_at IS NOT NULL"
 
 
 follows = Table(
@@ -238,9 +240,30 @@ video_likes = Table(
         Uuid,
         ForeignKey("videos.id", ondelete="CASCADE"),
         primary_key=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+    # Who liked a video, newest like first (keyset on created_at, user_id); also what deleting a
+    # video cascades through.
+    Index(None, "video_id", "created_at", "user_id"),
+    # The videos a user liked, newest like first (keyset on created_at, video_id).
+    Index(None, "user_id", "created_at", "video_id"),
+)
+
+# Videos a user saved to watch later: private to the saver.
+video_saves = Table(
+    "video_saves",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "video_id",
+        Uuid,
+        ForeignKey("videos.id", ondelete="CASCADE"),
+        primary_key=True,
         index=True,
     ),
     Column("created_at", UtcDateTime, nullable=False),
+    # The videos a user saved, newest save first (keyset on created_at, video_id).
+    Index(None, "user_id", "created_at", "video_id"),
 )
 
 comments = Table(
@@ -256,6 +279,8 @@ comments = Table(
     Column("edited_at", UtcDateTime, nullable=True),
     _counter("reply_count"),
     _counter("like_count"),
+    # When the video's owner pinned this top-level comment (NULL: not pinned); one per video.
+    Column("pinned_at", UtcDateTime, nullable=True),
     # A video's top-level comments, newest first (keyset on created_at, id).
     Index(
         None,
@@ -264,6 +289,25 @@ comments = Table(
         "id",
         postgresql_where=text(TOP_LEVEL_COMMENT),
         sqlite_where=text(TOP_LEVEL_COMMENT),
+    ),
+    # A video's top-level comments, most liked first, then newest (keyset on like_count,
+    # created_at, id).
+    Index(
+        None,
+        "video_id",
+        "like_count",
+        "created_at",
+        "id",
+        postgresql_where=text(TOP_LEVEL_COMMENT),
+        sqlite_where=text(TOP_LEVEL_COMMENT),
+    ),
+    # At most one pinned comment per video, found by its video.
+    Index(
+        "ix_comments_pinned_video_id",
+        "video_id",
+        unique=True,
+        postgresql_where=text(PINNED_COMMENT),
+        sqlite_where=text(PINNED_COMMENT),
     ),
     # Every comment of a video, replies included: what deleting a video cascades through.
     Index(None, "video_id"),

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.jobs.sql_queue import SqlTaskQueue
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
 from adapters.sqlalchemy.errors import database_errors, is_outage
+from adapters.sqlalchemy.saves import SqlSaveRepository
 from adapters.sqlalchemy.sessions import SqlSessionRepository
 from adapters.sqlalchemy.social import (
     SqlCommentRepository,
@@ -48,6 +49,7 @@ class SqlUnitOfWork(UnitOfWork):
     _likes: SqlLikeRepository
     _comments: SqlCommentRepository
     _watches: SqlWatchRepository
+    _saves: SqlSaveRepository
     _tasks: TaskQueue
 
     def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
@@ -75,6 +77,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._likes = SqlLikeRepository(connection)
         self._comments = SqlCommentRepository(connection)
         self._watches = SqlWatchRepository(connection)
+        self._saves = SqlSaveRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
 
@@ -109,6 +112,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def watches(self) -> SqlWatchRepository:
         return self._watches
+
+    @property
+    def saves(self) -> SqlSaveRepository:
+        return self._saves
 
     @property
     def tasks(self) -> TaskQueue:

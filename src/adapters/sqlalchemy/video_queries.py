@@ -1,7 +1,7 @@
 """SQL read-side video queries: each is one statement (`read_statements`), the author joined from
 `users` and the viewer's like flag computed in the same statement.
 
-The row mappings below (`video_view`, `author_from_row`, `liked_from_row`) are shared with the
+The row mappings below (`video_view`, `author_from_row`, `flag_from_row`) are shared with the
 social read side (`social_queries.py`).
 """
 
@@ -15,7 +15,14 @@ from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.sqlalchemy import read_statements as statements
-from adapters.sqlalchemy.read_statements import AUTHOR_PREFIX, LIKED, page_params, viewer_params
+from adapters.sqlalchemy.read_statements import (
+    AUTHOR_PREFIX,
+    FOLLOWS,
+    LIKED,
+    SAVED,
+    page_params,
+    viewer_params,
+)
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.tables import users
 from adapters.sqlalchemy.videos import video_from_row
@@ -78,9 +85,13 @@ class SqlVideoQueries(VideoQueries):
 
 
 def video_view(row: Row[Any]) -> VideoView:
-    """The `VideoView` of a row selected with `read_statements.video_views`."""
+    """The `VideoView` of a row selected with `read_statements.video_view_columns`."""
     return VideoView(
-        video=video_from_row(row), author=author_from_row(row), liked_by_me=liked_from_row(row)
+        video=video_from_row(row),
+        author=author_from_row(row),
+        liked_by_me=liked_from_row(row),
+        saved_by_me=flag_from_row(row, SAVED),
+        follows_author=flag_from_row(row, FOLLOWS),
     )
 
 
@@ -91,6 +102,11 @@ def author_from_row(row: Row[Any]) -> User:
 
 
 def liked_from_row(row: Row[Any]) -> bool | None:
-    """The flag of `read_statements.liked_flag` (SQLite answers EXISTS with 0 or 1)."""
-    value = row._mapping[LIKED]
+    """The flag of `read_statements.liked_flag`."""
+    return flag_from_row(row, LIKED)
+
+
+def flag_from_row(row: Row[Any], label: str) -> bool | None:
+    """A flag of `read_statements.viewer_flag` (SQLite answers EXISTS with 0 or 1)."""
+    value = row._mapping[label]
     return None if value is None else bool(value)

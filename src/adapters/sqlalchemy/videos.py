@@ -52,6 +52,7 @@ class SqlVideoRepository(VideoRepository):
                 view_count=video.view_count,
                 like_count=video.like_count,
                 comment_count=video.comment_count,
+                share_count=video.share_count,
                 engagement_points=video.engagement_points,
                 rank=(
                     None
@@ -188,6 +189,14 @@ class SqlVideoRepository(VideoRepository):
             .values(comment_count=videos.c.comment_count + comments * going)
         )
 
+    async def add_share(self, video_id: UUID) -> None:
+        # Relative to the stored value, like `add_to_counters`.
+        await self._connection.execute(
+            update(videos)
+            .where(videos.c.id == video_id)
+            .values(share_count=videos.c.share_count + 1)
+        )
+
     async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
         result = await self._connection.execute(
             select(videos.c.storage_key, videos.c.upload_id)
@@ -303,6 +312,7 @@ def video_from_row(row: Row[Any]) -> Video:
         view_count=row.view_count,
         like_count=row.like_count,
         comment_count=row.comment_count,
+        share_count=row.share_count,
         engagement_points=row.engagement_points,
         renditions=_renditions(row.renditions),
         poster_version=row.poster_version,
@@ -328,8 +338,8 @@ def _hashtags(pairs: list[list[Any]] | None) -> tuple[str, ...]:
 def _mutable(video: Video) -> dict[str, Any]:
     """The columns `save` replaces: everything but the id and the counters.
 
-    The counters (views, likes, comments, engagement points) change only through `add_to_counters`
-    (relative updates), so a stale `Video` cannot overwrite a concurrent increment.
+    The counters (views, likes, comments, shares, engagement points) change only through
+    `add_to_counters` and `add_share` (relative updates), so a stale `Video` cannot overwrite a concurrent increment.
     """
     return {
         "owner_id": video.owner_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 from uuid import UUID
 
 from domain.comments import Comment
@@ -14,14 +14,25 @@ from domain.users import User
 CommentKey = tuple[datetime, UUID]
 """A keyset position in a comment list: (created at, id)."""
 
+TopCommentKey = tuple[int, datetime, UUID]
+"""A keyset position in a video's top comments: (like count, created at, id), descending."""
+
+CommentPosition = CommentKey | TopCommentKey
+"""A keyset position in a video's top-level comments, in either order."""
+
+CommentSort = Literal["newest", "top"]
+"""The orders of a video's top-level comments: newest first, or most liked first, then newest."""
+
 
 @dataclass(frozen=True, slots=True)
 class CommentView:
-    """A comment with its author and whether the viewer likes it (None when anonymous)."""
+    """A comment with its author, whether the viewer likes it and whether they follow its author
+    (None when anonymous)."""
 
     comment: Comment
     author: User
     liked_by_me: bool | None
+    follows_author: bool | None
 
 
 class CommentQueries(Protocol):
@@ -32,9 +43,20 @@ class CommentQueries(Protocol):
         ...
 
     async def top_level(
-        self, video_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
+        self,
+        video_id: UUID,
+        viewer_id: UUID | None,
+        *,
+        sort: CommentSort = "newest",
+        after: CommentPosition | None,
+        limit: int,
     ) -> Sequence[CommentView]:
-        """Top-level comments of a video, newest first."""
+        """The unpinned top-level comments of a video: newest first, or (`top`) by like count
+        descending, then newest first (`after`: a `CommentKey`, or a `TopCommentKey` for `top`)."""
+        ...
+
+    async def pinned(self, video_id: UUID, viewer_id: UUID | None) -> CommentView | None:
+        """The video's pinned comment, if any."""
         ...
 
     async def replies(

@@ -40,3 +40,12 @@ class CommentRepository(Protocol):
         """Add `replies` to the reply count of every comment of another author, once per reply
         of `author_id` under it."""
         ...
+
+    async def pin(self, video_id: UUID, comment_id: UUID, now: datetime) -> None:
+        """Pin a top-level comment of the video, unpinning the video's previous pinned comment
+        (one pinned comment per video, also under concurrent pins)."""
+        ...
+
+    async def unpin(self, comment_id: UUID) -> bool:
+        """Unpin the comment; False if it was not pinned."""
+        ...

@@ -16,23 +16,26 @@ FollowKey = tuple[datetime, UUID]
 
 @dataclass(frozen=True, slots=True)
 class FollowEntry:
-    """A user in a follower/following list and when the follow began."""
+    """A user in a follower/following list, when the follow began, and whether the viewer follows
+    the user (None when anonymous)."""
 
     user: User
     followed_at: datetime
+    is_following: bool | None
 
 
 class FollowQueries(Protocol):
-    """Follower and following lists, and follow flags for a viewer."""
+    """Follower and following lists (with the viewer's follow flag of each listed user, in the
+    same round trip), and follow flags for a viewer."""
 
     async def followers(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
         """Who follows `user_id`, newest follow first."""
         ...
 
     async def following(
-        self, user_id: UUID, *, after: FollowKey | None, limit: int
+        self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
         """Whom `user_id` follows, newest follow first."""
         ...

@@ -10,6 +10,7 @@ from application.ports.comment_repository import CommentRepository
 from application.ports.deletion_queue import DeletionQueue
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
+from application.ports.save_repository import SaveRepository
 from application.ports.session_repository import SessionRepository
 from application.ports.task_queue import TaskQueue
 from application.ports.user_repository import UserRepository
@@ -47,6 +48,9 @@ class UnitOfWork(Protocol):
 
     @property
     def watches(self) -> WatchRepository: ...
+
+    @property
+    def saves(self) -> SaveRepository: ...
 
     @property
     def tasks(self) -> TaskQueue:

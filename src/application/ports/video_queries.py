@@ -17,12 +17,15 @@ VideoKey = tuple[datetime, UUID]
 
 @dataclass(frozen=True, slots=True)
 class VideoView:
-    """A video as a viewer sees it: with its author and whether the viewer likes it (None when
-    anonymous), filled in the same round trip as the video."""
+    """A video as a viewer sees it: with its author, whether the viewer likes and saved it and
+    whether they follow its author (each None when anonymous), filled in the same round trip as the
+    video."""
 
     video: Video
     author: User
     liked_by_me: bool | None
+    saved_by_me: bool | None
+    follows_author: bool | None
 
 
 @dataclass(frozen=True, slots=True)

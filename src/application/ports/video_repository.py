@@ -29,6 +29,10 @@ class VideoRepository(Protocol):
         """Delete a video (idempotent)."""
         ...
 
+    async def add_share(self, video_id: UUID) -> None:
+        """Atomically add one to the video's share count."""
+        ...
+
     async def storage_of_owner(self, owner_id: UUID) -> Sequence[tuple[str, str | None]]:
         """(storage key, open multipart upload id) of every video of an owner."""
         ...

@@ -16,10 +16,12 @@ class FollowListQuery:
     user_id: UUID
     limit: int
     after: FollowKey | None = None
+    viewer_id: UUID | None = None
 
 
 class ListFollowers:
-    """The accounts following a user, most recent follow first."""
+    """The accounts following a user, most recent follow first, each with whether the viewer
+    follows it (null when anonymous)."""
 
     def __init__(self, accounts: AccountQueries, queries: FollowQueries) -> None:
         self._accounts = accounts
@@ -28,13 +30,14 @@ class ListFollowers:
     async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
         await _require_user(self._accounts, query.user_id)
         rows = await self._queries.followers(
-            query.user_id, after=query.after, limit=query.limit + 1
+            query.user_id, query.viewer_id, after=query.after, limit=query.limit + 1
         )
         return page_from(rows, query.limit, key_of=lambda e: (e.followed_at, e.user.id))
 
 
 class ListFollowing:
-    """The accounts a user follows, most recent follow first."""
+    """The accounts a user follows, most recent follow first, each with whether the viewer
+    follows it (null when anonymous)."""
 
     def __init__(self, accounts: AccountQueries, queries: FollowQueries) -> None:
         self._accounts = accounts
@@ -43,7 +46,7 @@ class ListFollowing:
     async def execute(self, query: FollowListQuery) -> Page[FollowEntry, FollowKey]:
         await _require_user(self._accounts, query.user_id)
         rows = await self._queries.following(
-            query.user_id, after=query.after, limit=query.limit + 1
+            query.user_id, query.viewer_id, after=query.after, limit=query.limit + 1
         )
         return page_from(rows, query.limit, key_of=lambda e: (e.followed_at, e.user.id))
 

@@ -126,5 +126,12 @@ class CreateVideo:
                 await self._storage.abort_upload(key, upload.upload_id)
             raise
         return CreatedVideo(
-            view=VideoView(video=video, author=owner, liked_by_me=False), upload=upload
+            view=VideoView(
+                video=video,
+                author=owner,
+                liked_by_me=False,
+                saved_by_me=False,
+                follows_author=False,
+            ),
+            upload=upload,
         )

@@ -10,6 +10,7 @@ from dependency_injector import providers
 from adapters.jobs.memory import MemoryJobStatistics
 from adapters.jobs.runner import Doorbell
 from adapters.memory.account_queries import MemoryAccountQueries
+from adapters.memory.collection_queries import MemoryCollectionQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.search import MemorySearchIndex
 from adapters.memory.social_queries import (
@@ -50,6 +51,7 @@ class MemoryAdapters(AdapterSet):
     search_index = singleton(MemorySearchIndex, store, _video_queries)
     hashtag_queries = singleton(MemoryHashtagQueries, store)
     taste_queries = singleton(MemoryTasteQueries, store)
+    collection_queries = singleton(MemoryCollectionQueries, store, _video_queries)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(
         MemoryObjectStorage,

@@ -18,6 +18,7 @@ from application.common.password_check import PasswordCheck
 from application.common.storage_cleanup import StorageCleanup
 from application.ports.account_queries import AccountQueries
 from application.ports.clock import Clock
+from application.ports.collection_queries import CollectionQueries
 from application.ports.comment_queries import CommentQueries
 from application.ports.dependency_probe import DependencyProbe
 from application.ports.feed_queries import FeedQueries
@@ -76,6 +77,7 @@ class StoragePorts(containers.DeclarativeContainer):
     search_index: Slot[SearchIndex] = providers.Dependency()
     hashtag_queries: Slot[HashtagQueries] = providers.Dependency()
     taste_queries: Slot[TasteQueries] = providers.Dependency()
+    collection_queries: Slot[CollectionQueries] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()
     probes: Slot[Sequence[DependencyProbe]] = providers.Dependency()

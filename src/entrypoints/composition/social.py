@@ -11,15 +11,22 @@ from application.social.follow import FollowUser, UnfollowUser
 from application.social.follower_lists import ListFollowers, ListFollowing
 from application.social.like_comment import LikeComment, UnlikeComment
 from application.social.like_video import LikeVideo, UnlikeVideo
+from application.social.liked_videos import ListLikedVideos
 from application.social.personal_feed import PersonalWalks
+from application.social.pin_comment import PinComment, UnpinComment
 from application.social.read_comments import GetComment, ListComments, ListReplies
 from application.social.record_view import RecordView
+from application.social.save_video import SaveVideo, UnsaveVideo
+from application.social.saved_videos import ListSavedVideos
+from application.social.share_video import ShareVideo
+from application.social.video_likers import ListVideoLikers
 from entrypoints.composition.ports import Ports
 from entrypoints.composition.wiring import singleton
 
 
 class SocialUseCases(Ports):
-    """Follow people, like and comment, count views, and the For You and Following feeds."""
+    """Follow people, like, save, share and comment (and pin comments), count views, your saved
+    and liked videos, who liked yours, and the For You and Following feeds."""
 
     follow_user = singleton(FollowUser, Ports.unit_of_work, Ports.clock)
     unfollow_user = singleton(UnfollowUser, Ports.unit_of_work)
@@ -44,3 +51,11 @@ class SocialUseCases(Ports):
     )
     for_you_feed = singleton(ForYouFeed, Ports.feed_queries, Ports.clock, _personal_walks)
     following_feed = singleton(FollowingFeed, Ports.feed_queries)
+    save_video = singleton(SaveVideo, Ports.unit_of_work, Ports.clock)
+    unsave_video = singleton(UnsaveVideo, Ports.unit_of_work)
+    list_saved_videos = singleton(ListSavedVideos, Ports.collection_queries)
+    list_liked_videos = singleton(ListLikedVideos, Ports.collection_queries)
+    list_video_likers = singleton(ListVideoLikers, Ports.unit_of_work, Ports.collection_queries)
+    share_video = singleton(ShareVideo, Ports.unit_of_work, Ports.views)
+    pin_comment = singleton(PinComment, Ports.unit_of_work, Ports.comment_queries, Ports.clock)
+    unpin_comment = singleton(UnpinComment, Ports.unit_of_work, Ports.comment_queries)

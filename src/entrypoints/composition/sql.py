@@ -12,6 +12,7 @@ from adapters.jobs.runner import Doorbell
 from adapters.jobs.sql_queue import SqlJobStatistics
 from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.account_queries import SqlAccountQueries
+from adapters.sqlalchemy.collection_queries import SqlCollectionQueries
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.pool_metrics import PoolCollector
@@ -85,6 +86,7 @@ class SqlAdapters(AdapterSet):
     search_index = singleton(SqlSearchIndex, engine, reader)
     hashtag_queries = singleton(SqlHashtagQueries, engine, reader)
     taste_queries = singleton(SqlTasteQueries, engine, reader)
+    collection_queries = singleton(SqlCollectionQueries, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(
         build_storage,

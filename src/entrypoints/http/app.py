@@ -22,6 +22,8 @@ from entrypoints.composition.jobs import in_background
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.avatars import AvatarsController
+from entrypoints.http.controllers.collections import CollectionsController
+from entrypoints.http.controllers.comment_pins import CommentPinsController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
 from entrypoints.http.controllers.hashtags import HashtagsController
@@ -32,7 +34,10 @@ from entrypoints.http.controllers.search import SearchController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.video_comments import VideoCommentsController
+from entrypoints.http.controllers.video_likers import VideoLikersController
 from entrypoints.http.controllers.video_likes import VideoLikesController
+from entrypoints.http.controllers.video_saves import VideoSavesController
+from entrypoints.http.controllers.video_shares import VideoSharesController
 from entrypoints.http.controllers.video_views import VideoViewsController
 from entrypoints.http.controllers.videos import VideosController
 from entrypoints.http.dependencies import app_dependencies, check_injections
@@ -164,6 +169,11 @@ def create_app(container: Container) -> Litestar:
             FeedController,
             SearchController,
             HashtagsController,
+            VideoSavesController,
+            VideoSharesController,
+            VideoLikersController,
+            CollectionsController,
+            CommentPinsController,
         ],
     )
     prometheus = PrometheusConfig(

@@ -22,7 +22,7 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from application.ports.account_queries import AccountQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
 from tests.integration.conftest import _engine_on_empty_tables
-from tests.integration.contracts.test_repository_contract import T0, make_session, make_user
+from tests.support.builders import T0, make_session, make_user
 
 
 @dataclass

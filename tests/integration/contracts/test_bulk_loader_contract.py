@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
-from uuid import uuid4
 
 import pytest
 from sqlalchemy import text
@@ -34,10 +33,10 @@ from application.ports.video_queries import PublicVideoFilter, VideoQueries
 from domain.comments import Comment
 from domain.ranking import engagement_points
 from domain.users import User
-from domain.videos import Caption, Video, VideoStatus, Visibility
+from domain.videos import Video, Visibility
 from tests.integration.conftest import PostgresDatabases
-
-T0 = datetime(2026, 11, 22, 8, 0, 0, 123456, tzinfo=UTC)
+from tests.support import builders
+from tests.support.builders import T0, at, captioned
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,51 +93,32 @@ async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
 
 
 def make_user(name: str, *, seconds: int = 0, **changes: Any) -> User:
-    created = T0 + timedelta(seconds=seconds)
-    user = User(
-        id=uuid4(),
-        username=name,
-        email=f"{name}@example.com",
-        password_hash=f"hash-of-{name}",
+    """A user with a non-ASCII display name (and a bio every other second) created `seconds`
+    after T0."""
+    return builders.make_user(
+        name,
         display_name=f"{name.title()} Ünïcode ✨",
         bio="bio" if seconds % 2 else None,
-        avatar_url=None,
-        created_at=created,
-        updated_at=created,
+        created_at=at(seconds),
+        updated_at=at(seconds),
+        **changes,
     )
-    return dataclasses.replace(user, **changes)
 
 
 def make_video(owner: User, caption: str, *, seconds: int = 60, **changes: Any) -> Video:
-    created = T0 + timedelta(seconds=seconds)
-    parsed = Caption.parse(caption)
-    video_id = uuid4()
-    video = Video(
-        id=video_id,
-        owner_id=owner.id,
-        caption=parsed.text,
-        hashtags=parsed.hashtags,
-        visibility=Visibility.PUBLIC,
-        status=VideoStatus.READY,
-        content_type="video/mp4",
+    """A ready public video with `caption`, created `seconds` after T0 and published 5 s later."""
+    return builders.make_video(
+        owner,
+        seconds,
         size_bytes=1234,
-        storage_key=f"videos/{video_id}/source",
-        created_at=created,
-        updated_at=created + timedelta(seconds=5),
-        published_at=created + timedelta(seconds=5),
+        updated_at=at(seconds + 5),
+        published_at=at(seconds + 5),
+        **{**captioned(caption), **changes},
     )
-    return dataclasses.replace(video, **changes)
 
 
 def make_comment(video: Video, author: User, *, parent: Comment | None = None) -> Comment:
-    return Comment(
-        id=uuid4(),
-        video_id=video.id,
-        author_id=author.id,
-        body="Nice one ✨",
-        created_at=T0 + timedelta(minutes=5),
-        parent_id=None if parent is None else parent.id,
-    )
+    return builders.make_comment(author, video, 5 * 60, parent, body="Nice one ✨")
 
 
 async def test_what_a_load_stores_reads_back_as_the_repositories_store_it(

@@ -10,8 +10,9 @@ import asyncio
 import os
 import signal
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import NoReturn
 
 import av
 import m3u8
@@ -26,7 +27,7 @@ from application.ports.media_processor import (
     ProcessedMedia,
     ProcessingPlan,
 )
-from tests.support.clips import RED, ClipSpec, make_clip, make_damaged
+from tests.support.clips import RED, ClipSpec, image_of, make_clip, make_damaged
 
 PLAN = ProcessingPlan(rendition_heights=(360, 720), max_duration_seconds=600)
 LIMITS = MediaLimits(timeout_seconds=60, memory_bytes=2048 * 1024 * 1024)
@@ -64,7 +65,7 @@ def processor() -> PyAvMediaProcessor:
 
 
 @pytest.fixture
-async def workspace(processor: PyAvMediaProcessor) -> Iterator[Path]:
+async def workspace(processor: PyAvMediaProcessor) -> AsyncIterator[Path]:
     async with processor.workspace() as path:
         yield path
 
@@ -85,7 +86,9 @@ def _decoded_frames(data: bytes, tmp: Path) -> list[av.video.frame.VideoFrame]:
         return list(container.decode(video=0))
 
 
-def _playlist_frames(hls_dir: Path, playlist_name: str, tmp: Path) -> tuple[m3u8.M3U8, list]:
+def _playlist_frames(
+    hls_dir: Path, playlist_name: str, tmp: Path
+) -> tuple[m3u8.M3U8, list[av.video.frame.VideoFrame]]:
     """The media playlist, parsed, and every frame of its init segment + segments decoded."""
     playlist = m3u8.load(str(hls_dir / playlist_name))
     data = (hls_dir / playlist.segment_map[0].uri).read_bytes()
@@ -266,6 +269,7 @@ async def test_the_mp4_is_faststart_h264_aac_at_the_largest_rendition(
         assert video.codec_context.pix_fmt == "yuv420p"
         assert container.streams.audio[0].codec_context.name == "aac"
         assert (video.width, video.height) == (160, 90)
+        assert container.duration is not None
         assert container.duration / av.time_base == pytest.approx(1.0, abs=0.1)
 
 
@@ -323,7 +327,7 @@ async def test_rotation_is_applied_to_every_output(
     _, frames = _playlist_frames(workspace / "hls", playlist, tmp_path)
     frame = frames[0]
     assert (frame.width, frame.height, frame.rotation) == (*size, 0)
-    assert _near(_corner(frame.to_image(), corner), RED)
+    assert _near(_corner(image_of(frame), corner), RED)
     with Image.open(workspace / "poster.jpg") as poster:
         assert poster.size == size
         assert _near(_corner(poster, corner), RED)
@@ -421,20 +425,23 @@ async def test_a_workspace_is_removed_with_everything_in_it_even_after_an_error(
     assert not used[0].exists()
 
 
-def hang(*_args: object) -> None:
+def hang(*_args: object) -> NoReturn:
     time.sleep(3600)
+    raise AssertionError("the child outlived its time limit")
 
 
-def crash(*_args: object) -> None:
+def crash(*_args: object) -> NoReturn:
     os.kill(os.getpid(), signal.SIGSEGV)
+    raise AssertionError("the child survived SIGSEGV")
 
 
-def hog_memory(*_args: object) -> None:
+def hog_memory(*_args: object) -> NoReturn:
     block = bytearray(8 * 1024**3)  # 8 GiB at once: refused at once under any test limit
     del block
+    raise AssertionError("the memory limit allowed 8 GiB")
 
 
-def fail(*_args: object) -> None:
+def fail(*_args: object) -> NoReturn:
     raise ValueError("the decoder library raised")
 
 

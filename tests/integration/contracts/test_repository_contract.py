@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 import pytest
 from sqlalchemy import insert, text
@@ -27,39 +27,8 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import EmailTaken, UsernameTaken
 from domain.sessions import RefreshToken, Session
 from domain.users import User
-
-T0 = datetime(2026, 11, 22, 8, 0, 0, 123456, tzinfo=UTC)
-
-
-def make_user(username: str, **changes: object) -> User:
-    user = User(
-        id=uuid4(),
-        username=username,
-        email=f"{username}@example.com",
-        password_hash=f"hash-of-{username}",
-        display_name=None,
-        bio=None,
-        avatar_url=None,
-        created_at=T0,
-        updated_at=T0,
-    )
-    return dataclasses.replace(user, **changes)  # type: ignore[arg-type]
-
-
-def make_session(user_id: UUID, **changes: object) -> Session:
-    session = Session(
-        id=uuid4(), user_id=user_id, created_at=T0, expires_at=T0 + timedelta(days=30)
-    )
-    return dataclasses.replace(session, **changes)  # type: ignore[arg-type]
-
-
-def make_token(session_id: UUID, token_hash: str | None = None) -> RefreshToken:
-    return RefreshToken(
-        token_hash=token_hash or uuid4().hex * 2,
-        session_id=session_id,
-        created_at=T0,
-        expires_at=T0 + timedelta(days=30),
-    )
+from tests.support.builders import T0, make_session, make_token, make_user
+from tests.support.waiting import until_waiting_on_locks
 
 
 async def add_users(uow_factory: UnitOfWorkFactory, *users: User) -> None:
@@ -579,7 +548,7 @@ async def test_exception_rolls_back_and_propagates(uow_factory: UnitOfWorkFactor
 
 
 async def test_counters_default_to_zero(sql_engine: AsyncEngine) -> None:
-    user = make_user("alice")
+    user = make_user("alice", display_name=None)  # only the required columns are inserted
     async with sql_engine.begin() as connection:
         await connection.execute(
             insert(users_table).values(
@@ -702,7 +671,8 @@ async def test_postgres_overlapping_transactions_spend_a_token_exactly_once(
             await uow.sessions.get_token(token.token_hash)  # both have read it unspent
             await both_inside.wait()
             spent = await uow.sessions.spend_token(token.token_hash, T0)
-            await asyncio.sleep(0.05)  # the winner holds the row lock; the loser waits on it
+            if spent:  # the winner holds the row lock until the loser waits on it
+                await until_waiting_on_locks(postgres_engine)
             await uow.commit()
             return spent
 
@@ -718,13 +688,16 @@ async def test_postgres_overlapping_counter_increments_are_not_lost(
     alice = make_user("alice")
     await add_users(factory, alice)
     both_inside = asyncio.Barrier(2)
+    first: list[bool] = []
 
     async def follow() -> None:
         async with factory() as uow:
             await uow.users.get(alice.id)
             await both_inside.wait()
             await uow.users.add_to_counters(alice.id, followers=1)
-            await asyncio.sleep(0.05)
+            if not first:  # the first holds the row lock until the other waits on it
+                first.append(True)
+                await until_waiting_on_locks(postgres_engine)
             await uow.commit()
 
     await asyncio.wait_for(asyncio.gather(follow(), follow()), timeout=10)

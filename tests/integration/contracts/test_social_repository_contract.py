@@ -13,7 +13,7 @@ import dataclasses
 import math
 import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID, uuid4
 
@@ -31,13 +31,12 @@ from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.postgres.read_pool import create_select_runner
-from adapters.sqlalchemy.engine import _configure_sqlite_connection, create_engine
+from adapters.sqlalchemy.engine import _configure_sqlite_connection
 from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
 from adapters.sqlalchemy.tables import comment_likes as comment_likes_table
 from adapters.sqlalchemy.tables import comments as comments_table
 from adapters.sqlalchemy.tables import follows as follows_table
-from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.tables import users as users_table
 from adapters.sqlalchemy.tables import video_likes as video_likes_table
 from adapters.sqlalchemy.tables import videos as videos_table
@@ -54,8 +53,10 @@ from domain.errors import NotFound
 from domain.ranking import COMMENT_POINTS, LIKE_POINTS, rank
 from domain.users import User
 from domain.videos import Video, VideoStatus, Visibility
+from tests.integration.conftest import _engine_on_empty_tables
+from tests.support.builders import T0, at, make_comment, make_user, make_video
+from tests.support.waiting import until_waiting_on_locks
 
-T0 = datetime(2026, 11, 22, 8, 0, 0, 123456, tzinfo=UTC)
 WALK_LIMITS = (1, 2, 7)
 Item = TypeVar("Item")
 
@@ -167,15 +168,6 @@ def sql_social(engine: AsyncEngine, reader: SelectRunner | None = None) -> Socia
     )
 
 
-async def _engine_on_empty_tables(url: str, pool_size: int = 4) -> AsyncEngine:
-    engine = create_engine(url, pool_size=pool_size)
-    if engine.dialect.name == "postgresql":  # the database is shared by the session: empty it
-        names = ", ".join(table.name for table in metadata.sorted_tables)
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {names}"))
-    return engine
-
-
 @pytest.fixture
 async def social(storage_url: str | None) -> AsyncIterator[Social]:
     if storage_url is None:
@@ -196,58 +188,6 @@ def sql_social_adapters(sql_engine: AsyncEngine) -> Social:
 
 
 # --- builders and actions (as the use cases do them) ----------------------------------------------
-
-
-def at(seconds: float) -> datetime:
-    return T0 + timedelta(seconds=seconds)
-
-
-def make_user(username: str) -> User:
-    return User(
-        id=uuid4(),
-        username=username,
-        email=f"{username}@example.com",
-        password_hash=f"hash-of-{username}",
-        display_name=username.title(),
-        bio=None,
-        avatar_url=None,
-        created_at=T0,
-        updated_at=T0,
-    )
-
-
-def make_video(owner: User, seconds: float = 0, **changes: Any) -> Video:
-    """A ready public video created (and published) `seconds` after T0."""
-    created = at(seconds)
-    video_id = uuid4()
-    video = Video(
-        id=video_id,
-        owner_id=owner.id,
-        caption="",
-        hashtags=(),
-        visibility=Visibility.PUBLIC,
-        status=VideoStatus.READY,
-        content_type="video/mp4",
-        size_bytes=1000,
-        storage_key=f"videos/{video_id}/source",
-        created_at=created,
-        updated_at=created,
-        published_at=created,
-    )
-    return dataclasses.replace(video, **changes)
-
-
-def make_comment(
-    author: User, video: Video, seconds: float = 0, parent: Comment | None = None
-) -> Comment:
-    return Comment(
-        id=uuid4(),
-        video_id=video.id,
-        author_id=author.id,
-        body=f"said by {author.username} at {seconds}",
-        created_at=at(seconds),
-        parent_id=None if parent is None else parent.id,
-    )
 
 
 async def add(social: Social, *items: User | Video) -> None:
@@ -385,18 +325,18 @@ async def test_follow_and_unfollow_are_idempotent(social: Social) -> None:
 
     assert await follow(social, alice, bob, 1) is True
     assert await follow(social, alice, bob, 2) is False  # nothing changes, not even the time
-    entries = await social.follows.followers(bob.id, after=None, limit=10)
+    entries = await social.follows.followers(bob.id, None, after=None, limit=10)
     assert [(e.user.id, e.followed_at) for e in entries] == [(alice.id, at(1))]
-    following = await social.follows.following(alice.id, after=None, limit=10)
+    following = await social.follows.following(alice.id, None, after=None, limit=10)
     assert [(e.user.id, e.followed_at) for e in following] == [(bob.id, at(1))]
-    assert await social.follows.followers(alice.id, after=None, limit=10) == []
+    assert await social.follows.followers(alice.id, None, after=None, limit=10) == []
 
     assert await unfollow(social, alice, bob) is True
     assert await unfollow(social, alice, bob) is False
-    assert await social.follows.followers(bob.id, after=None, limit=10) == []
+    assert await social.follows.followers(bob.id, None, after=None, limit=10) == []
 
     assert await follow(social, alice, bob, 3) is True
-    entries = await social.follows.followers(bob.id, after=None, limit=10)
+    entries = await social.follows.followers(bob.id, None, after=None, limit=10)
     assert [(e.user.id, e.followed_at) for e in entries] == [(alice.id, at(3))]
     assert await follow(social, bob, alice, 4) is True  # the other direction is another follow
     stored_bob = await get_user(social, bob.id)
@@ -667,7 +607,7 @@ async def test_follower_lists_are_newest_first_and_keyset_walks_see_each_once(
         (social.follows.followers, star.id),
         (social.follows.following, fan.id),
     ]:
-        everything = await listing(user_id, after=None, limit=100)
+        everything = await listing(user_id, None, after=None, limit=100)
         assert [entry_key(e) for e in everything] == expected
         assert {e.user.id for e in everything} == {u.id for u in others}
         for entry in everything:
@@ -678,7 +618,7 @@ async def test_follower_lists_are_newest_first_and_keyset_walks_see_each_once(
             async def page(
                 after: Any, limit: int, listing: Any = listing, user_id: UUID = user_id
             ) -> Sequence[FollowEntry]:
-                return await listing(user_id, after=after, limit=limit)  # type: ignore[no-any-return]
+                return await listing(user_id, None, after=after, limit=limit)  # type: ignore[no-any-return]
 
             walked = await walk(page, entry_key, limit)
             assert [entry_key(e) for e in walked] == expected
@@ -1186,7 +1126,8 @@ async def test_postgres_concurrent_identical_likes_and_follows_have_one_winner(
         async with social.uow() as uow:
             await all_inside.wait()  # 20 open transactions insert the same row
             done = await action(uow)
-            await asyncio.sleep(0.01)
+            if done:  # the winner commits once the 19 others wait on its row
+                await until_waiting_on_locks(postgres_wide_engine, 19)
             await uow.commit()
             return done
 
@@ -1233,7 +1174,7 @@ async def test_postgres_deleting_an_account_counts_the_writes_in_flight(
             await uow.videos.add_to_counters(video.id, comments=1, points=COMMENT_POINTS)
             await uow.comments.add_to_counters(thread.id, replies=1)
             written.set()
-            await asyncio.sleep(0.2)  # uncommitted while the deletion starts
+            await until_waiting_on_locks(postgres_engine)  # the deletion waits on these rows
             await uow.commit()
 
     async def delete_account() -> None:
@@ -1265,7 +1206,7 @@ async def test_postgres_deleting_a_comment_counts_a_reply_in_flight(
         async with social.uow() as uow:
             await uow.comments.add(make_comment(bob, video, 1, parent=thread))
             written.set()
-            await asyncio.sleep(0.2)  # uncommitted while the deletion starts
+            await until_waiting_on_locks(postgres_engine)  # the deletion waits on the reply
             await uow.commit()
 
     async def delete_thread() -> int:
@@ -1322,8 +1263,11 @@ async def test_postgres_each_query_is_one_statement_whatever_the_page_size(
                 PublicVideoFilter(), viewer.id, after=None, limit=n
             ),
         ),
-        ("followers", lambda n: social.follows.followers(star.id, after=None, limit=n)),
-        ("following", lambda n: social.follows.following(viewer.id, after=None, limit=n)),
+        ("followers", lambda n: social.follows.followers(star.id, viewer.id, after=None, limit=n)),
+        (
+            "following",
+            lambda n: social.follows.following(viewer.id, viewer.id, after=None, limit=n),
+        ),
         (
             "followed_among",
             lambda n: _as_list(

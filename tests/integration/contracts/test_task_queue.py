@@ -190,9 +190,10 @@ class ProcrastinateHarness(Harness):
         return datetime.now(UTC)
 
     async def run_until_idle(self, queues: Sequence[str] | None = None) -> None:
+        queue_filter: dict[str, Any] = {} if queues is None else {"queues": queues}
         async with self.app.open_async():
             await self.app.run_worker_async(
-                queues=queues,
+                **queue_filter,
                 wait=False,
                 install_signal_handlers=False,
                 listen_notify=False,

@@ -25,9 +25,7 @@ from adapters.memory.store import MemoryDatabase
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
 from adapters.postgres.read_pool import create_select_runner
-from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
-from adapters.sqlalchemy.tables import metadata
 from adapters.sqlalchemy.tables import video_hashtags as video_hashtags_table
 from adapters.sqlalchemy.tables import videos as videos_table
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
@@ -38,9 +36,11 @@ from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoQueries, VideoView
 from domain.media import Rendition
 from domain.users import User
-from domain.videos import Caption, Video, VideoStatus, Visibility
+from domain.videos import Video, VideoStatus, Visibility
+from tests.integration.conftest import _engine_on_empty_tables
+from tests.support.builders import T0, captioned, make_user, make_video
+from tests.support.waiting import until_waiting_on_locks
 
-T0 = datetime(2026, 11, 22, 8, 0, 0, 123456, tzinfo=UTC)
 READY, UPLOADING, PROCESSING, FAILED = (
     VideoStatus.READY,
     VideoStatus.UPLOADING,
@@ -69,7 +69,7 @@ async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
             idempotency=MemoryIdempotencyStore(),
         )
         return
-    engine = await _engine_on_empty_tables(storage_url)
+    engine = await _engine_on_empty_tables(storage_url, pool_size=10)  # concurrent claims
     reader = create_select_runner(
         storage_url, engine
     )  # production's read path (raw pool on PostgreSQL)
@@ -82,60 +82,6 @@ async def adapters(storage_url: str | None) -> AsyncIterator[Adapters]:
     finally:
         await reader.close()
         await engine.dispose()
-
-
-async def _engine_on_empty_tables(url: str) -> AsyncEngine:
-    # A pool as large as the concurrent-claims test needs.
-    engine = create_engine(url, pool_size=10)
-    if engine.dialect.name == "postgresql":  # the database is shared by the session: empty it
-        names = ", ".join(table.name for table in metadata.sorted_tables)
-        async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {names}"))
-    return engine
-
-
-# --- builders -------------------------------------------------------------------------------------
-
-
-def make_user(username: str) -> User:
-    return User(
-        id=uuid4(),
-        username=username,
-        email=f"{username}@example.com",
-        password_hash=f"hash-of-{username}",
-        display_name=username.title(),
-        bio=None,
-        avatar_url=None,
-        created_at=T0,
-        updated_at=T0,
-    )
-
-
-def make_video(owner: User, seconds: float = 0, **changes: Any) -> Video:
-    """A ready public video created (and published) `seconds` after T0."""
-    created = T0 + timedelta(seconds=seconds)
-    video_id = uuid4()
-    video = Video(
-        id=video_id,
-        owner_id=owner.id,
-        caption="",
-        hashtags=(),
-        visibility=PUBLIC,
-        status=READY,
-        content_type="video/mp4",
-        size_bytes=1000,
-        storage_key=f"videos/{video_id}/source",
-        created_at=created,
-        updated_at=created,
-        published_at=created,
-    )
-    return dataclasses.replace(video, **changes)
-
-
-def captioned(text: str) -> dict[str, Any]:
-    """`caption` and `hashtags` as the use cases derive them from a caption."""
-    caption = Caption.parse(text)
-    return {"caption": caption.text, "hashtags": caption.hashtags}
 
 
 async def add(adapters: Adapters, *items: User | Video) -> None:
@@ -487,9 +433,15 @@ async def test_get_view_joins_the_author_whatever_the_visibility(adapters: Adapt
     as_bob = await adapters.queries.get_view(private.id, bob.id)
     as_alice = await adapters.queries.get_view(uploading.id, alice.id)
 
-    assert anonymous == VideoView(video=private, author=alice, liked_by_me=None)
-    assert as_bob == VideoView(video=private, author=alice, liked_by_me=False)
-    assert as_alice == VideoView(video=uploading, author=alice, liked_by_me=False)
+    assert anonymous == VideoView(
+        video=private, author=alice, liked_by_me=None, saved_by_me=None, follows_author=None
+    )
+    assert as_bob == VideoView(
+        video=private, author=alice, liked_by_me=False, saved_by_me=False, follows_author=False
+    )
+    assert as_alice == VideoView(
+        video=uploading, author=alice, liked_by_me=False, saved_by_me=False, follows_author=False
+    )
     assert await adapters.queries.get_view(uuid4(), alice.id) is None
 
 
@@ -985,7 +937,8 @@ async def test_postgres_overlapping_saves_from_one_status_have_one_winner(
             await uow.videos.get(video.id)  # both have read it uploading
             await both_inside.wait()
             saved = await uow.videos.save(outcome, expected_status=UPLOADING)
-            await asyncio.sleep(0.05)  # the winner holds the row lock; the loser waits on it
+            if saved:  # the winner holds the row lock until the loser waits on it
+                await until_waiting_on_locks(postgres_engine)
             await uow.commit()
             return saved
 
@@ -1022,7 +975,7 @@ async def test_postgres_overlapping_caption_edits_keep_words_and_hashtags_in_ste
             await both_read.wait()
             assert await uow.videos.save(edited, expected_status=READY)
             edit_saved.set()
-            await asyncio.sleep(0.1)  # holds the row lock while the stale save starts
+            await until_waiting_on_locks(postgres_engine)  # the stale save waits on the row lock
             await uow.commit()
 
     async def save_stale() -> None:

@@ -16,6 +16,7 @@ import pytest
 
 from tests.integration.servers import free_port
 from tests.integration.system.test_server_videos import mp4
+from tests.support.process_logs import kept_log
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,7 @@ def test_an_upload_in_flight_completes_after_sigterm(tmp_path: Path) -> None:
         "CLIPSTREAM_BCRYPT_ROUNDS": "4",
     }
     command = [str(Path(sys.executable).with_name("clipstream")), "serve", "--port", str(port)]
-    with (tmp_path / "server.log").open("wb") as log:
+    with kept_log(tmp_path / "server.log").open("wb") as log:
         server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         asyncio.run(_drill(server, f"http://127.0.0.1:{port}", tmp_path))
@@ -47,7 +48,7 @@ async def _drill(server: subprocess.Popen[bytes], base: str, tmp_path: Path) -> 
                     break
             except httpx.TransportError:
                 pass
-            assert time.monotonic() < deadline, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline, "the server did not become ready (its log follows)"
             await asyncio.sleep(0.1)
         body = {"username": "ana", "email": "ana@example.com", "password": "correct horse battery"}
         tokens = (await client.post("/api/v1/auth/register", json=body)).json()
@@ -60,13 +61,17 @@ async def _drill(server: subprocess.Popen[bytes], base: str, tmp_path: Path) -> 
             )
         ).json()
 
-        async def slowly() -> AsyncIterator[bytes]:
+        under_way = asyncio.Event()
+
+        async def slowly() -> AsyncIterator[bytes]:  # a slow client: 40 kB every 0.2 s
             for start in range(0, len(data), 40_000):
+                if start == 80_000:  # two chunks are sent: the request is in flight
+                    under_way.set()
                 yield data[start : start + 40_000]
                 await asyncio.sleep(0.2)
 
         upload = asyncio.create_task(client.put(created["upload"]["url"], content=slowly()))
-        await asyncio.sleep(0.6)  # the upload is under way
+        await under_way.wait()
         server.send_signal(signal.SIGTERM)
         response = await upload
         assert response.status_code == 200, response.text

@@ -30,7 +30,7 @@ CATALOG = {
 
 
 def _sync(url: str, **options: object) -> sa.Engine:
-    return sa.create_engine(url, poolclass=sa.pool.NullPool, **options)  # type: ignore[arg-type]
+    return sa.create_engine(url, poolclass=sa.pool.NullPool, **options)
 
 
 def _catalog(url: str) -> dict[str, set[str]]:

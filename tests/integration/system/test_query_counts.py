@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from dependency_injector import providers
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import event
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.postgres
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 class StatementCounter:
@@ -80,7 +81,7 @@ async def _publish(client: Client, container: Container, auth: dict[str, str], c
 async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Container]) -> None:
     client, container = app
     creators = [await _user(client, f"creator{i}") for i in range(4)]
-    _viewer_id, viewer = await _user(client, "viewer")
+    viewer_id, viewer = await _user(client, "viewer")
     video_ids = []
     for _other_id, other in creators[1:]:
         await client.put(f"{API}/users/{creators[0][0]}/follow", headers=other)
@@ -90,13 +91,23 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
             video_ids.append(await _publish(client, container, auth, f"clip {i}.{j} #tag"))
     for video_id in video_ids[::2]:
         await client.put(f"{API}/videos/{video_id}/like", headers=viewer)
+        await client.put(f"{API}/videos/{video_id}/save", headers=viewer)
     first_video = video_ids[0]
+    for _other_id, other in creators[1:]:
+        await client.put(f"{API}/videos/{first_video}/like", headers=other)
+    comment_ids = []
     for n in range(21):
-        await client.post(
+        made = await client.post(
             f"{API}/videos/{first_video}/comments",
             json={"body": f"c{n}"},
             headers=creators[n % 4][1],
         )
+        comment_ids.append(made.json()["id"])
+        if n % 3 == 0:
+            await client.put(f"{API}/comments/{made.json()['id']}/like", headers=viewer)
+    owner = creators[0][1]
+    pinned = await client.put(f"{API}/comments/{comment_ids[5]}/pin", headers=owner)
+    assert pinned.status_code == 200
 
     engine = container.adapters.engine()
     reader = container.adapters.reader()
@@ -110,10 +121,15 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
         "by hashtag": f"{API}/videos?hashtag=tag",
         "user videos": f"{API}/users/{creators[0][0]}/videos",
         "comments": f"{API}/videos/{first_video}/comments",
+        "top comments": f"{API}/videos/{first_video}/comments?sort=top",
         "user search": f"{API}/users?q=creator",
         "followers": f"{API}/users/{creators[0][0]}/followers",
         "video search": f"{API}/search/videos?q=clip",
         "people search": f"{API}/search/users?q=creator",
+        "followed": f"{API}/users/{viewer_id}/following",
+        "saved": f"{API}/users/me/saved",
+        "liked": f"{API}/users/me/liked",
+        "who liked": f"{API}/videos/{first_video}/likes",
     }
     costs: dict[str, list[int]] = {}
     for name, url in pages.items():
@@ -121,12 +137,16 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
             counter.count = 0
             read_before = reader.executed
             separator = "&" if "?" in url else "?"
-            response = await client.get(f"{url}{separator}limit={limit}", headers=viewer)
+            headers = owner if name == "who liked" else viewer
+            response = await client.get(f"{url}{separator}limit={limit}", headers=headers)
             counter.count += reader.executed - read_before
             assert response.status_code == 200, (name, response.text)
             items = response.json()["items"]
             assert len(items) == 1 if limit == 1 else len(items) >= 3, (name, len(items))
             costs.setdefault(name, []).append(counter.count)
+            # Every user summary carries the signed-in viewer's follow flag.
+            summaries = [item.get("author", item) for item in items]
+            assert all(isinstance(s["isFollowing"], bool) for s in summaries), (name, summaries)
     event.remove(engine.sync_engine, "before_cursor_execute", counter)
     for name, (one, twenty) in costs.items():
         assert one == twenty, f"{name}: {one} statements for 1 item, {twenty} for 20"

@@ -271,7 +271,8 @@ async def test_seed_on_postgres(postgres_settings: Settings, engine_of: list[Asy
         "SELECT count(*) FROM pg_constraint WHERE conrelid = 'video_likes'::regclass"
         " AND contype = 'f'",
     )
-    assert (indexes, foreign_keys) == (2, 2)
+    # The primary key, (video_id, created_at, user_id) and (user_id, created_at, video_id).
+    assert (indexes, foreign_keys) == (3, 2)
 
 
 @pytest.mark.postgres

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +11,7 @@ import httpx
 import pytest
 
 from tests.integration.servers import running_server
+from tests.support.redis_for_tests import redis_url
 
 PASSWORD = "correct horse battery"
 
@@ -24,7 +24,7 @@ def server(tmp_path: Path) -> Iterator[str]:
         "CLIPSTREAM_JWT_SECRET": "",  # development: a random secret per start
     }
     # Several workers share their limits and lock-outs through Redis (serve refuses otherwise).
-    env["CLIPSTREAM_REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    env["CLIPSTREAM_REDIS_URL"] = redis_url()
     with running_server(env, tmp_path / "server.log", workers=2) as base:
         yield base
 

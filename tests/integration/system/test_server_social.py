@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +13,7 @@ import pytest
 from tests.integration.conftest import PostgresDatabases
 from tests.integration.servers import running_server
 from tests.support.clips import tiny_clip
+from tests.support.redis_for_tests import redis_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -28,7 +28,7 @@ def server(tmp_path: Path, postgres_databases: PostgresDatabases) -> Iterator[st
         "CLIPSTREAM_RATE_LIMIT_PER_MINUTE": "0",
     }
     # Several workers share their limits and lock-outs through Redis (serve refuses otherwise).
-    env["CLIPSTREAM_REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    env["CLIPSTREAM_REDIS_URL"] = redis_url()
     with running_server(env, tmp_path / "server.log", workers=2) as base:
         yield f"{base}/api/v1"
 

@@ -5,8 +5,8 @@ state the instances keep outside the database is shared through Redis: the per-a
 the per-account login lock-out and view de-duplication; and that an Idempotency-Key used on one
 instance is honoured on the other (those keys live in the database).
 
-The instances use Redis database `TWO_INSTANCES_REDIS_DB` (14 unless set) of the server named by
-`TEST_REDIS_URL` (else 127.0.0.1:6379), which is flushed before and after each pair of instances.
+The instances use the tests' Redis database (`TEST_REDIS_URL`, see tests/support/redis_for_tests.py),
+which is emptied before and after each pair of instances.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 import pytest
@@ -29,6 +28,7 @@ import redis
 from tests.integration.conftest import PostgresDatabases
 from tests.integration.servers import running_server
 from tests.support.clips import tiny_clip
+from tests.support.redis_for_tests import redis_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -39,16 +39,10 @@ RATE_LIMIT = 10
 MAX_LOGIN_FAILURES = 10  # API.md: the 10th failure within 15 minutes locks the account
 
 
-def _redis_url() -> str:
-    server = urlsplit(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"))
-    database = os.environ.get("TWO_INSTANCES_REDIS_DB", "14")
-    return urlunsplit(server._replace(path=f"/{database}"))
-
-
 @contextmanager
 def _flushed_redis() -> Iterator[str]:
     """The URL of this module's Redis database, emptied before and after."""
-    url = _redis_url()
+    url = redis_url()
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.ping()
@@ -82,11 +76,11 @@ def _pair(
 ) -> Iterator[Pair]:
     """Two server processes on one fresh database, one media directory and one Redis database."""
     with ExitStack() as stack:
-        redis_url = stack.enter_context(_flushed_redis())
+        shared_redis = stack.enter_context(_flushed_redis())
         env = {
             "CLIPSTREAM_DATABASE_URL": postgres_databases.create(migrated=True),
             "CLIPSTREAM_STORAGE_URL": str(directory / "media"),
-            "CLIPSTREAM_REDIS_URL": redis_url,
+            "CLIPSTREAM_REDIS_URL": shared_redis,
             "CLIPSTREAM_JWT_SECRET": SECRET,  # tokens and upload grants verify on either instance
             "CLIPSTREAM_RATE_LIMIT_PER_MINUTE": str(rate_limit),
         }

@@ -85,7 +85,7 @@ def _claims() -> dict[str, object]:
 def test_forged_and_malformed_tokens_are_refused() -> None:
     service = _service()
     kid = jwt.get_unverified_header(service.issue_access_token(uuid4(), uuid4(), NOW))["kid"]
-    unsigned = jwt.encode(_claims(), None, algorithm="none", headers={"typ": "at+jwt", "kid": kid})
+    unsigned = jwt.encode(_claims(), "", algorithm="none", headers={"typ": "at+jwt", "kid": kid})
     wrong_key = _forge(_claims(), b"x" * 32, kid=kid)
     wrong_aud = _forge({**_claims(), "aud": "other"}, SECRET, kid=kid)
     no_session = _forge({k: v for k, v in _claims().items() if k != "sid"}, SECRET, kid=kid)

@@ -9,6 +9,7 @@ from typing import Any
 
 import jwt
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from entrypoints.composition import Container
@@ -19,7 +20,7 @@ from tests.unit.conftest import METRICS_AUTH
 API = "/api/v1"
 PASSWORD = "correct horse battery"
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 async def register(client: Client, username: str = "ana", **extra: Any) -> dict[str, Any]:
@@ -213,7 +214,7 @@ async def test_alg_none_and_forged_tokens_are_401(client: Client) -> None:
     claims = jwt.decode(tokens["accessToken"], options={"verify_signature": False})
     header = jwt.get_unverified_header(tokens["accessToken"])
     unsigned = jwt.encode(
-        claims, None, algorithm="none", headers={"typ": "at+jwt", "kid": header["kid"]}
+        claims, "", algorithm="none", headers={"typ": "at+jwt", "kid": header["kid"]}
     )
     forged = jwt.encode(
         claims, "x" * 32, algorithm="HS256", headers={"typ": "at+jwt", "kid": header["kid"]}
@@ -341,13 +342,14 @@ async def test_search_pages_never_repeat_or_skip(client: Client) -> None:
 
 
 async def test_bad_paging_parameters_are_400(client: Client) -> None:
-    for params in [
+    bad: list[dict[str, str | int]] = [
         {"q": "a", "limit": 0},
         {"q": "a", "limit": 101},
         {"q": "a", "limit": "x"},
         {},
         {"q": "a", "cursor": "forged"},
-    ]:
+    ]
+    for params in bad:
         assert_problem(await client.get(f"{API}/users", params=params), 400)
     await register(client, "user1")
     await register(client, "user2")

@@ -15,6 +15,7 @@ from typing import Any
 import m3u8
 import pytest
 from dependency_injector import providers
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from PIL import Image
 
@@ -29,7 +30,7 @@ from tests.support.processing import process_videos
 API = "/api/v1"
 BASE = "http://testserver.local"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 MP4 = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2" + bytes(range(256)) * 40
 
 

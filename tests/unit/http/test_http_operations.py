@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from entrypoints.composition import Container
@@ -17,7 +18,7 @@ from tests.unit.conftest import METRICS_AUTH
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 def access_lines(output: str) -> list[dict[str, Any]]:
@@ -178,7 +179,7 @@ async def test_a_slow_job_queue_query_leaves_its_series_out_instead_of_stalling_
             return []
 
     container = make_container()
-    container.adapters.job_statistics.override(providers.Object(Stuck()))
+    container.adapters.override_providers(job_statistics=providers.Object(Stuck()))
     async with AsyncTestClient(app=create_app(container)) as client:
         started = time.monotonic()
         response = await client.get("/metrics", headers=METRICS_AUTH)

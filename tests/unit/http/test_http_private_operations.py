@@ -21,7 +21,7 @@ from tests.support.fake_media import jpeg
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 METRICS_TOKEN = "metrics-token-0123456789abcdef0123456789"
 
 
@@ -80,7 +80,8 @@ def test_a_route_answering_the_account_without_no_store_stops_the_start() -> Non
 
 
 async def _metrics(app: Litestar, client_host: str, headers: dict[str, str] | None = None) -> int:
-    transport = httpx.ASGITransport(app=app, client=(client_host, 40000))
+    asgi: Any = app  # httpx types the ASGI callable with plain mappings, Litestar with its own
+    transport = httpx.ASGITransport(app=asgi, client=(client_host, 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         return (await http.get("/metrics", headers=headers or {})).status_code
 

@@ -29,7 +29,7 @@ from entrypoints.http.security import (
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 def _operations(app: Litestar) -> list[tuple[str, str, list[dict[str, list[str]]]]]:

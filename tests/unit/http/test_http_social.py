@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from entrypoints.composition import Container
@@ -17,7 +18,7 @@ from tests.unit.http.test_http_videos import mp4, path_of
 
 API = "/api/v1"
 PASSWORD = "correct horse battery"
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 @pytest.fixture
@@ -111,16 +112,25 @@ async def test_follower_lists_newest_first_with_paging(api: Client) -> None:
         await fan.call("PUT", f"/users/{star.id}/follow")
     expected = [fan.id for fan in reversed(fans)]
     for limit in (1, 2, 7):
-        seen = await walk(
-            lambda cursor, limit=limit: api.get(
+
+        def followers(cursor: str | None, limit: int = limit) -> Any:
+            return api.get(
                 f"{API}/users/{star.id}/followers",
                 params={"limit": limit, **({"cursor": cursor} if cursor else {})},
             )
-        )
+
+        seen = await walk(followers)
         assert seen == expected
     following = (await api.get(f"{API}/users/{fans[0].id}/following")).json()
     assert [u["id"] for u in following["items"]] == [star.id]
-    assert set(following["items"][0]) == {"id", "username", "displayName", "avatarUrl"}
+    assert set(following["items"][0]) == {
+        "id",
+        "username",
+        "displayName",
+        "avatarUrl",
+        "isFollowing",
+    }
+    assert following["items"][0]["isFollowing"] is None  # anonymous
 
 
 async def test_likes_are_idempotent_and_counted_everywhere(api: Client) -> None:
@@ -302,11 +312,13 @@ async def test_for_you_reaches_older_videos_after_the_ranked_week(
     ana.auth = {"Authorization": f"Bearer {login.json()['accessToken']}"}
     recent = [await ana.publish(f"new {i}") for i in range(2)]
     for limit in (1, 2, 3):
-        seen = await walk(
-            lambda cursor, limit=limit: api.get(
+
+        def feed(cursor: str | None, limit: int = limit) -> Any:
+            return api.get(
                 f"{API}/feed", params={"limit": limit, **({"cursor": cursor} if cursor else {})}
             )
-        )
+
+        seen = await walk(feed)
         assert seen[-1] == old["id"]
         assert sorted(seen) == sorted([old["id"], *(v["id"] for v in recent)])
 

@@ -40,7 +40,9 @@ async def _created(http: httpx.AsyncClient, auth: dict[str, str], size: int) -> 
 def _client(container: Container) -> httpx.AsyncClient:
     # httpx's own ASGI transport streams a request body as it is produced (Litestar's test client
     # reads it whole first), so a stalled body stalls.
-    transport = httpx.ASGITransport(app=create_app(container), client=("127.0.0.1", 40000))
+    # httpx types the ASGI callable with plain mappings, Litestar with its own scope types.
+    app: Any = create_app(container)
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
     return httpx.AsyncClient(transport=transport, base_url="http://testserver.local", timeout=30)
 
 

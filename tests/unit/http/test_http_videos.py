@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from application.jobs import catalog
@@ -19,7 +20,7 @@ from tests.support.processing import process_videos
 API = "/api/v1"
 PASSWORD = "correct horse battery"
 MIB = 1024 * 1024
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 def mp4(size: int) -> bytes:

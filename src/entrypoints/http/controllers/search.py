@@ -15,7 +15,7 @@ from application.discovery.search_videos import QUERY_MAX as VIDEO_QUERY_MAX
 from application.discovery.search_videos import SearchVideos, SearchVideosQuery
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.paging import Limit, viewer_id
 from entrypoints.http.schemas.common import CONTROL, SPACE
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.users import UserPageOut, user_out
@@ -23,6 +23,11 @@ from entrypoints.http.schemas.videos import VideoPageOut, video_out
 from entrypoints.http.security import OPTIONAL_SECURITY
 
 SearchKeyShape = tuple[float, UUID]
+SEARCH_CURSOR_MAX = 200  # a score and an id, signed: about 100 characters
+SearchCursor = Annotated[
+    str | None,
+    QueryParameter(max_length=SEARCH_CURSOR_MAX, description="`nextCursor` of the previous page."),
+]
 # The use case's rule for a people search (422 otherwise), in the document: something besides
 # spaces, and no control characters.
 _PEOPLE_QUERY_PATTERN = rf"^[^{CONTROL}]*[^{SPACE}{CONTROL}][^{CONTROL}]*$"
@@ -58,7 +63,7 @@ class SearchController(ApiController):
         cursors: SkipValidation[CursorCodec],
         base_url: SkipValidation[str],
         limit: Limit = 20,
-        cursor: Cursor = None,
+        cursor: SearchCursor = None,
     ) -> VideoPageOut:
         page = await search_videos.execute(
             SearchVideosQuery(
@@ -97,7 +102,7 @@ class SearchController(ApiController):
         search_accounts: SkipValidation[SearchAccounts],
         cursors: SkipValidation[CursorCodec],
         limit: Limit = 20,
-        cursor: Cursor = None,
+        cursor: SearchCursor = None,
     ) -> UserPageOut:
         page = await search_accounts.execute(
             SearchAccountsQuery(

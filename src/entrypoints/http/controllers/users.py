@@ -251,12 +251,15 @@ class UsersController(ApiController):
     async def followers(
         self,
         user_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
         list_followers: SkipValidation[ListFollowers],
         cursors: SkipValidation[CursorCodec],
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserSummaryPageOut:
-        return await _follow_page(list_followers, cursors, user_id, limit, cursor)
+        return await _follow_page(
+            list_followers, cursors, user_id, viewer_id(viewer), limit, cursor
+        )
 
     @get(
         "/{user_id:uuid}/following",
@@ -268,18 +271,22 @@ class UsersController(ApiController):
     async def following(
         self,
         user_id: FromPath[UUID],
+        viewer: SkipValidation[Principal | None],
         list_following: SkipValidation[ListFollowing],
         cursors: SkipValidation[CursorCodec],
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserSummaryPageOut:
-        return await _follow_page(list_following, cursors, user_id, limit, cursor)
+        return await _follow_page(
+            list_following, cursors, user_id, viewer_id(viewer), limit, cursor
+        )
 
 
 async def _follow_page(
     use_case: ListFollowers | ListFollowing,
     cursors: CursorCodec,
     user_id: UUID,
+    viewer: UUID | None,
     limit: int,
     cursor: str | None,
 ) -> UserSummaryPageOut:
@@ -288,9 +295,10 @@ async def _follow_page(
             user_id=user_id,
             limit=limit,
             after=cursors.decode(cursor, tuple[datetime, UUID]) if cursor else None,
+            viewer_id=viewer,
         )
     )
     return UserSummaryPageOut(
-        items=[summary_out(entry.user) for entry in page.items],
+        items=[summary_out(entry.user, entry.is_following) for entry in page.items],
         next_cursor=cursors.encode(page.next_key) if page.next_key else None,
     )

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated, Literal
 from uuid import UUID
 
 import msgspec
 from litestar import Response, get, post
-from litestar.params import FromPath, JSONBody, SkipValidation
+from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
 
 from application.auth.results import Principal
 from application.common.idempotency import IdempotentRequests, fingerprint
 from application.ports.idempotency_store import StoredResponse
 from application.social.create_comment import CreateComment, CreateCommentCommand
-from application.social.read_comments import CommentListQuery, ListComments
+from application.social.read_comments import CommentsAfter, ListComments, VideoCommentsQuery
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.idempotency import IdempotencyKey
@@ -28,6 +29,7 @@ from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
 CommentKeyShape = tuple[datetime, UUID]
+TopKeyShape = tuple[int, datetime, UUID]
 
 
 class VideoCommentsController(ApiController):
@@ -39,7 +41,7 @@ class VideoCommentsController(ApiController):
     @get(
         "/{video_id:uuid}/comments",
         operation_id="listComments",
-        summary="A video's top-level comments, newest first",
+        summary="A video's top-level comments: the pinned one, then newest (or top) first",
         description=described_by(ListComments),
         security=OPTIONAL_SECURITY,
         responses=problems(401, 404),
@@ -52,18 +54,28 @@ class VideoCommentsController(ApiController):
         cursors: SkipValidation[CursorCodec],
         limit: Limit = 20,
         cursor: Cursor = None,
+        sort: Annotated[
+            Literal["newest", "top"],
+            QueryParameter(
+                description="`newest` first, or `top`: most liked first, then newest. The "
+                "pinned comment comes first in either."
+            ),
+        ] = "newest",
     ) -> CommentPageOut:
+        # The cursor carries the position in its own order (null: just past the pinned comment).
+        shape = TopKeyShape if sort == "top" else CommentKeyShape
         page = await list_comments.execute(
-            CommentListQuery(
-                target_id=video_id,
+            VideoCommentsQuery(
+                video_id=video_id,
                 limit=limit,
-                after=cursors.decode(cursor, CommentKeyShape) if cursor else None,
+                sort=sort,
+                after=CommentsAfter(cursors.decode(cursor, shape | None)) if cursor else None,
                 viewer_id=viewer_id(viewer),
             )
         )
         return CommentPageOut(
             items=[comment_out(v) for v in page.items],
-            next_cursor=cursors.encode(page.next_key) if page.next_key else None,
+            next_cursor=cursors.encode(page.next_key.key) if page.next_key else None,
         )
 
     @post(

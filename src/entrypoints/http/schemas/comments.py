@@ -47,6 +47,13 @@ class CommentOut(msgspec.Struct, rename="camel"):
     liked_by_me: bool | None
     created_at: Timestamp
     edited_at: Timestamp | None
+    pinned: Annotated[
+        bool,
+        Meta(
+            description="Pinned by the video's owner: first in the video's comments (top-level "
+            "comments only; always false for a reply)."
+        ),
+    ]
 
 
 class CommentPageOut(msgspec.Struct, rename="camel"):
@@ -75,11 +82,12 @@ def comment_out(view: CommentView) -> CommentOut:
         id=str(comment.id),
         video_id=str(comment.video_id),
         parent_id=str(comment.parent_id) if comment.parent_id else None,
-        author=summary_out(view.author),
+        author=summary_out(view.author, view.follows_author),
         body=comment.body,
         reply_count=comment.reply_count,
         like_count=comment.like_count,
         liked_by_me=view.liked_by_me,
         created_at=timestamp(comment.created_at),
         edited_at=optional_timestamp(comment.edited_at),
+        pinned=comment.pinned,
     )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated, Literal
+
 import msgspec
+from msgspec import Meta
 
 from entrypoints.http.schemas.users import UserSummaryOut
 
@@ -26,3 +29,18 @@ class UserSummaryPageOut(msgspec.Struct, rename="camel"):
 
     items: list[UserSummaryOut]
     next_cursor: str | None
+
+
+class SaveStateOut(msgspec.Struct, rename="camel"):
+    """Whether you now have the video saved."""
+
+    saved: bool
+
+
+class ShareIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """How the video was shared (optional)."""
+
+    channel: Annotated[
+        Literal["copy_link", "message", "other"] | None,
+        Meta(description="How the video was shared: `copy_link`, `message` or `other`."),
+    ] = None

@@ -46,12 +46,14 @@ AnyPassword = Annotated[str, Meta(min_length=1, max_length=PASSWORD_MAX)]
 
 
 class UserSummaryOut(msgspec.Struct, rename="camel"):
-    """The public identity of an account."""
+    """The public identity of an account. `isFollowing`: whether the signed-in viewer follows it
+    (null for anonymous viewers)."""
 
     id: Id
     username: str
     display_name: str | None
     avatar_url: str | None
+    is_following: bool | None
 
 
 class UserOut(UserSummaryOut):
@@ -63,7 +65,6 @@ class UserOut(UserSummaryOut):
     following_count: int
     video_count: int
     like_count: Annotated[int, Meta(description="Likes received on the account's videos.")]
-    is_following: bool | None
 
 
 class MeOut(UserOut):
@@ -116,10 +117,12 @@ def me_out(user: User) -> MeOut:
     return MeOut(**_user_fields(user), is_following=None, email=user.email)  # type: ignore[arg-type]
 
 
-def summary_out(user: User) -> UserSummaryOut:
+def summary_out(user: User, is_following: bool | None) -> UserSummaryOut:
+    """The summary of `user`; `is_following`: whether the viewer follows them (None: anonymous)."""
     return UserSummaryOut(
         id=str(user.id),
         username=user.username,
         display_name=user.display_name,
         avatar_url=user.avatar_url,
+        is_following=is_following,
     )

@@ -76,6 +76,11 @@ class VideoOut(msgspec.Struct, rename="camel"):
     blurhash: str | None
     hls_url: str | None
     renditions: list[RenditionOut]
+    share_count: int
+    saved_by_me: Annotated[
+        bool | None,
+        Meta(description="Whether you saved it (private to you); null when anonymous."),
+    ]
 
 
 class VideoPageOut(msgspec.Struct, rename="camel"):
@@ -180,7 +185,7 @@ def video_out(view: VideoView, base_url: str) -> VideoOut:
     processed = video.is_processed
     return VideoOut(
         id=str(video.id),
-        author=summary_out(view.author),
+        author=summary_out(view.author, view.follows_author),
         caption=video.caption,
         hashtags=list(video.hashtags),
         visibility=video.visibility.value,
@@ -208,6 +213,8 @@ def video_out(view: VideoView, base_url: str) -> VideoOut:
         renditions=[RenditionOut(r.height, r.width, r.bitrate_kbps) for r in video.renditions]
         if processed
         else [],
+        share_count=video.share_count,
+        saved_by_me=view.saved_by_me,
     )
 
 
