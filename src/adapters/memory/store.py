@@ -9,11 +9,13 @@ from uuid import UUID
 
 from adapters.jobs.records import StoredJob
 from application.ports.deletion_queue import PendingDeletion
+from application.ports.hashtag_queries import TrendingHashtag
 from domain.comments import Comment
 from domain.moderation import AuditEntry, Case, Report, TargetType
 from domain.sessions import RefreshToken, Session
 from domain.users import User
 from domain.videos import Video
+from domain.watching import Watch
 
 
 @dataclass
@@ -38,6 +40,10 @@ class MemoryState:
     audit_log: dict[UUID, AuditEntry] = field(default_factory=dict)
     jobs: dict[int, StoredJob] = field(default_factory=dict)
     job_schedule: dict[str, datetime] = field(default_factory=dict)  # periodic task -> next run
+    watches: dict[tuple[UUID, UUID], Watch] = field(default_factory=dict)  # (user, video)
+    view_hours: dict[tuple[UUID, datetime], int] = field(default_factory=dict)  # (video, hour)
+    trending: dict[int, TrendingHashtag] = field(default_factory=dict)  # position -> entry
+    not_interested: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (user, video)
 
 
 class MemoryDatabase:

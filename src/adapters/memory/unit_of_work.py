@@ -18,6 +18,7 @@ from adapters.memory.social import (
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.users import MemoryUserRepository
 from adapters.memory.videos import MemoryVideoRepository
+from adapters.memory.watches import MemoryWatchRepository
 from adapters.system import SystemClock
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
@@ -40,6 +41,7 @@ class MemoryUnitOfWork(UnitOfWork):
     _blocks: MemoryBlockRepository
     _reports: MemoryReportRepository
     _audit_log: MemoryAuditLog
+    _watches: MemoryWatchRepository
     _saves: MemorySaveRepository
     _tasks: MemoryTaskQueue
 
@@ -61,6 +63,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._blocks = MemoryBlockRepository(self._store.state)
         self._reports = MemoryReportRepository(self._store.state)
         self._audit_log = MemoryAuditLog(self._store.state)
+        self._watches = MemoryWatchRepository(self._store.state)
         self._saves = MemorySaveRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
@@ -104,6 +107,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def audit_log(self) -> MemoryAuditLog:
         return self._audit_log
+
+    @property
+    def watches(self) -> MemoryWatchRepository:
+        return self._watches
 
     @property
     def saves(self) -> MemorySaveRepository:

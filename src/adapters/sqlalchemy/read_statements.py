@@ -330,45 +330,6 @@ def followed_among(dialect_name: str) -> Select[Any]:
     )
 
 
-# --- feeds --------------------------------------------------------------------------------------
-
-
-@functools.cache
-def following_feed(dialect_name: str, after: bool) -> Select[Any]:
-    """A page of the published videos of the accounts `viewer_id` follows, newest first.
-
-    A semi-join on the viewer's follows; per followed owner, the partial index on
-    (owner_id, published_at, id) holds exactly their published videos in order.
-    """
-    followed = select(follows.c.followee_id).where(follows.c.follower_id == uuid_param("viewer_id"))
-    query = listed_videos(dialect_name, True).where(PUBLISHED, videos.c.owner_id.in_(followed))
-    return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
-
-
-@functools.cache
-def ranked_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
-    """A page of the videos published in (`since`, `snapshot`], highest rank first.
-
-    Reads the partial index on (rank, id) backwards, skipping the few videos of the index's head
-    that lie outside the window; the rank orders exactly as the score (domain.ranking).
-    """
-    query = listed_videos(dialect_name, signed_in).where(
-        PUBLISHED,
-        videos.c.published_at > _time_param("since"),
-        videos.c.published_at <= _time_param("snapshot"),
-    )
-    return keyset_page(query, (videos.c.rank, videos.c.id), after=after)
-
-
-@functools.cache
-def older_feed(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
-    """A page of the videos published until `until`, newest first."""
-    query = listed_videos(dialect_name, signed_in).where(
-        PUBLISHED, videos.c.published_at <= _time_param("until")
-    )
-    return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
-
-
 # --- comments -----------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from uuid import UUID
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy import feed_statements
 from adapters.sqlalchemy import read_statements as statements
 from adapters.sqlalchemy.read_statements import FOLLOWS, page_params, viewer_params
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
@@ -33,7 +34,7 @@ from application.ports.comment_queries import (
     CommentSort,
     CommentView,
 )
-from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
+from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 
@@ -143,7 +144,7 @@ class SqlFeedQueries(FeedQueries):
     async def following(
         self, viewer_id: UUID, *, after: VideoKey | None, limit: int
     ) -> Sequence[VideoView]:
-        query = statements.following_feed(self._dialect_name, after is not None)
+        query = feed_statements.following_feed(self._dialect_name, after is not None)
         params = {**viewer_params(viewer_id), **page_params(after, limit)}
         rows = await self._runner.rows(query, params)
         return [video_view(row) for row in rows]
@@ -156,24 +157,88 @@ class SqlFeedQueries(FeedQueries):
         since: datetime,
         after: RankKey | None,
         limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
-        query = statements.ranked_feed(self._dialect_name, viewer_id is not None, after is not None)
+        signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
+        pinned = mine and bool(personal and personal.pinned)
+        query = feed_statements.ranked_feed(
+            self._dialect_name, signed_in, after is not None, mine, pinned
+        )
         params = {
             "since": since,
             "snapshot": snapshot,
             **viewer_params(viewer_id),
+            **_personal_params(personal if mine else None),
             **page_params(after, limit),
         }
         rows = await self._runner.rows(query, params)
         return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
 
-    async def older(
-        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+    async def fresh_and_followed(
+        self,
+        viewer_id: UUID,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        fresh_since: datetime,
+        max_views: int,
+        limit: int,
+        personal: PersonalFilter,
+    ) -> Sequence[RankedVideo]:
+        query = feed_statements.fresh_and_followed(self._dialect_name)
+        params = {
+            "snapshot": snapshot,
+            "since": since,
+            "fresh_since": fresh_since,
+            "max_views": max_views,
+            **viewer_params(viewer_id),
+            "watched_since": personal.watched_since,
+            **page_params(None, limit),
+        }
+        rows = await self._runner.rows(query, params)
+        return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
+
+    async def published_among(
+        self, viewer_id: UUID | None, video_ids: Sequence[UUID]
     ) -> Sequence[VideoView]:
-        query = statements.older_feed(self._dialect_name, viewer_id is not None, after is not None)
-        params = {"until": until, **viewer_params(viewer_id), **page_params(after, limit)}
+        if not video_ids:
+            return []
+        query = feed_statements.published_among(self._dialect_name, viewer_id is not None)
+        params = {"video_ids": list(video_ids), **viewer_params(viewer_id)}
         rows = await self._runner.rows(query, params)
         return [video_view(row) for row in rows]
+
+    async def older(
+        self,
+        viewer_id: UUID | None,
+        *,
+        until: datetime,
+        after: VideoKey | None,
+        limit: int,
+        personal: PersonalFilter | None = None,
+    ) -> Sequence[VideoView]:
+        signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
+        pinned = mine and bool(personal and personal.pinned)
+        query = feed_statements.older_feed(
+            self._dialect_name, signed_in, after is not None, mine, pinned
+        )
+        params = {
+            "until": until,
+            **viewer_params(viewer_id),
+            **_personal_params(personal if mine else None),
+            **page_params(after, limit),
+        }
+        rows = await self._runner.rows(query, params)
+        return [video_view(row) for row in rows]
+
+
+def _personal_params(personal: PersonalFilter | None) -> dict[str, Any]:
+    if personal is None:
+        return {}
+    params: dict[str, Any] = {"watched_since": personal.watched_since}
+    if personal.pinned:
+        params["pinned_ids"] = list(personal.pinned)
+    return params
 
 
 def comment_view_of(row: Row[Any]) -> CommentView:

@@ -21,6 +21,7 @@ from adapters.sqlalchemy.social import (
 )
 from adapters.sqlalchemy.users import SqlUserRepository
 from adapters.sqlalchemy.videos import SqlVideoRepository
+from adapters.sqlalchemy.watches import SqlWatchRepository
 from adapters.system import SystemClock
 from application.errors import DependencyUnavailable
 from application.ports.task_queue import TaskQueue
@@ -52,6 +53,7 @@ class SqlUnitOfWork(UnitOfWork):
     _blocks: SqlBlockRepository
     _reports: SqlReportRepository
     _audit_log: SqlAuditLog
+    _watches: SqlWatchRepository
     _saves: SqlSaveRepository
     _tasks: TaskQueue
 
@@ -82,6 +84,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._blocks = SqlBlockRepository(connection)
         self._reports = SqlReportRepository(connection)
         self._audit_log = SqlAuditLog(connection)
+        self._watches = SqlWatchRepository(connection)
         self._saves = SqlSaveRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
@@ -125,6 +128,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def audit_log(self) -> SqlAuditLog:
         return self._audit_log
+
+    @property
+    def watches(self) -> SqlWatchRepository:
+        return self._watches
 
     @property
     def saves(self) -> SqlSaveRepository:

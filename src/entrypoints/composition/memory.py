@@ -14,14 +14,17 @@ from adapters.memory.blocks import MemoryBlockQueries
 from adapters.memory.collection_queries import MemoryCollectionQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
 from adapters.memory.moderation import MemoryModerationQueries
+from adapters.memory.search import MemorySearchIndex
 from adapters.memory.social_queries import (
     MemoryCommentQueries,
     MemoryFeedQueries,
     MemoryFollowQueries,
 )
 from adapters.memory.store import MemoryDatabase
+from adapters.memory.taste import MemoryTasteQueries
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
+from adapters.memory.watches import MemoryHashtagQueries
 from adapters.storage.memory import MemoryObjectStorage
 from adapters.storage.probe import StorageProbe
 from application.ports.clock import Clock
@@ -49,6 +52,9 @@ class MemoryAdapters(AdapterSet):
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
     block_queries = singleton(MemoryBlockQueries, store)
     moderation_queries = singleton(MemoryModerationQueries, store, _video_queries)
+    search_index = singleton(MemorySearchIndex, store, _video_queries)
+    hashtag_queries = singleton(MemoryHashtagQueries, store)
+    taste_queries = singleton(MemoryTasteQueries, store)
     collection_queries = singleton(MemoryCollectionQueries, store, _video_queries)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(

@@ -24,6 +24,7 @@ from application.ports.comment_queries import CommentQueries
 from application.ports.dependency_probe import DependencyProbe
 from application.ports.feed_queries import FeedQueries
 from application.ports.follow_queries import FollowQueries
+from application.ports.hashtag_queries import HashtagQueries
 from application.ports.id_generator import IdGenerator
 from application.ports.idempotency_store import IdempotencyStore
 from application.ports.image_processor import ImageProcessor
@@ -33,11 +34,14 @@ from application.ports.media_urls import MediaUrls
 from application.ports.moderation_queries import ModerationQueries
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
+from application.ports.search_index import SearchIndex
+from application.ports.taste_queries import TasteQueries
 from application.ports.token_service import TokenService
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.upload_grants import UploadGrants
 from application.ports.video_queries import VideoQueries
 from application.ports.view_deduplicator import ViewDeduplicator
+from application.ports.walk_store import WalkStore
 from application.safety.policy import SafetyPolicy
 from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.wiring import Slot
@@ -53,6 +57,7 @@ class CorePorts(containers.DeclarativeContainer):
     tokens: Slot[TokenService] = providers.Dependency()
     login_attempts: Slot[LoginAttemptStore] = providers.Dependency()
     views: Slot[ViewDeduplicator] = providers.Dependency()
+    walks: Slot[WalkStore] = providers.Dependency()
     upload_grants: Slot[UploadGrants] = providers.Dependency()
     upload_policy: Slot[UploadPolicy] = providers.Dependency()
     public_url: Slot[str] = providers.Dependency()
@@ -75,6 +80,9 @@ class StoragePorts(containers.DeclarativeContainer):
     feed_queries: Slot[FeedQueries] = providers.Dependency()
     block_queries: Slot[BlockQueries] = providers.Dependency()
     moderation_queries: Slot[ModerationQueries] = providers.Dependency()
+    search_index: Slot[SearchIndex] = providers.Dependency()
+    hashtag_queries: Slot[HashtagQueries] = providers.Dependency()
+    taste_queries: Slot[TasteQueries] = providers.Dependency()
     collection_queries: Slot[CollectionQueries] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()

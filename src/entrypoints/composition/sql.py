@@ -20,10 +20,13 @@ from adapters.sqlalchemy.moderation_queries import SqlModerationQueries
 from adapters.sqlalchemy.pool_metrics import PoolCollector
 from adapters.sqlalchemy.probe import DatabaseProbe
 from adapters.sqlalchemy.schema_check import SchemaRevisions, schema_revisions
+from adapters.sqlalchemy.search_index import SqlSearchIndex
 from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
+from adapters.sqlalchemy.taste_queries import SqlTasteQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
+from adapters.sqlalchemy.watches import SqlHashtagQueries
 from adapters.storage.factory import build_storage, describe_storage
 from adapters.storage.probe import StorageProbe
 from application.ports.clock import Clock
@@ -84,6 +87,9 @@ class SqlAdapters(AdapterSet):
     feed_queries = singleton(SqlFeedQueries, engine, reader)
     block_queries = singleton(SqlBlockQueries, engine, reader)
     moderation_queries = singleton(SqlModerationQueries, engine, reader)
+    search_index = singleton(SqlSearchIndex, engine, reader)
+    hashtag_queries = singleton(SqlHashtagQueries, engine, reader)
+    taste_queries = singleton(SqlTasteQueries, engine, reader)
     collection_queries = singleton(SqlCollectionQueries, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(

@@ -27,6 +27,7 @@ from entrypoints.http.controllers.collections import CollectionsController
 from entrypoints.http.controllers.comment_pins import CommentPinsController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
+from entrypoints.http.controllers.hashtags import HashtagsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.media import MediaController
 from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
@@ -35,6 +36,7 @@ from entrypoints.http.controllers.moderation import (
     ModerationController,
     ReportsController,
 )
+from entrypoints.http.controllers.search import SearchController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.video_comments import VideoCommentsController
@@ -175,6 +177,8 @@ def create_app(container: Container) -> Litestar:
             MediaController,
             CommentsController,
             FeedController,
+            SearchController,
+            HashtagsController,
             VideoSavesController,
             VideoSharesController,
             VideoLikersController,

@@ -72,6 +72,10 @@ READS: dict[str, Read | str] = {
     ),
     "/api/v1/feed": Read("/feed?limit=100", find="{video}"),
     "/api/v1/feed/following": Read("/feed/following", find="{video}", signed_in_only=True),
+    "/api/v1/search/videos": Read("/search/videos?q=clip", find="{video}"),
+    "/api/v1/search/users": Read("/search/users?q=ana", find="{ana}"),
+    "/api/v1/hashtags/trending": "counts of hashtags: no account or content is listed",
+    "/api/v1/hashtags/{tag:str}": "a count of a hashtag's videos: no account or content is listed",
     "/api/v1/users/me/saved": Read("/users/me/saved", find="{video}", signed_in_only=True),
     "/api/v1/users/me/liked": Read("/users/me/liked", find="{video}", signed_in_only=True),
     "/api/v1/videos/{video_id:uuid}/likes": "the owner's own video's likers (owner only; "
