@@ -9,6 +9,7 @@ The SQL-only and PostgreSQL-only checks at the end cover what the memory adapter
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
@@ -422,6 +423,40 @@ async def test_the_schema_refuses_a_second_pinned_comment_on_a_video(
                 .where(comments_table.c.id == second.id)
                 .values(pinned_at=at(4))
             )
+
+
+@pytest.fixture
+async def wide_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine whose pool holds 8 concurrent transactions."""
+    engine = await _engine_on_empty_tables(postgres_url, pool_size=8)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.postgres
+async def test_postgres_concurrent_pins_of_a_videos_comments_leave_one_pinned(
+    wide_engine: AsyncEngine,
+) -> None:
+    social = sql_social(wide_engine)
+    ana = make_user("ana")
+    video = make_video(ana)
+    await add(social, ana, video)
+    made = [await comment(social, ana, video, s) for s in range(8)]
+    all_inside = asyncio.Barrier(len(made))
+
+    async def attempt(chosen: Comment) -> None:
+        async with social.uow() as uow:
+            await all_inside.wait()  # 8 open transactions pin 8 comments of one video at once
+            await uow.comments.pin(video.id, chosen.id, at(100))
+            await uow.commit()
+
+    await asyncio.wait_for(asyncio.gather(*(attempt(c) for c in made)), timeout=10)
+
+    async with social.uow() as uow:
+        stored = [await uow.comments.get(c.id) for c in made]
+    assert sum(1 for c in stored if c is not None and c.pinned) == 1
 
 
 @pytest.mark.postgres
