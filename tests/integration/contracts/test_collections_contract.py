@@ -34,23 +34,21 @@ from domain.comments import Comment
 from domain.errors import NotFound
 from domain.users import User
 from domain.videos import Video, VideoStatus, Visibility
+from tests.integration.conftest import _engine_on_empty_tables
 from tests.integration.contracts.test_social_repository_contract import (
     WALK_LIMITS,
     Social,
-    _engine_on_empty_tables,
     add,
-    at,
     comment,
     follow,
     get_video,
     like_comment,
     like_video,
-    make_user,
-    make_video,
     memory_social,
     sql_social,
     walk,
 )
+from tests.support.builders import at, make_user, make_video
 
 
 @dataclasses.dataclass(frozen=True)
