@@ -11,6 +11,8 @@ Fixtures meant for reuse:
                           every database it made is dropped at the end of the session.
     postgres_url          (session) a fresh database migrated to head, shared by the contract suite
                           (which empties its tables before each test).
+    own_postgres_engine   (function) an engine on a migrated database of the test's own (for
+                          tests that ANALYZE what they load).
     empty_postgres_url    (function) a fresh, empty database, dropped after the test.
     sqlite_url            (function) a fresh SQLite file migrated to head.
     uow_factory           (function) a `UnitOfWorkFactory`, parametrised memory/sqlite/postgres.
@@ -232,6 +234,19 @@ async def postgres_engine(postgres_url: str) -> AsyncIterator[AsyncEngine]:
         yield engine
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def own_postgres_engine(postgres_databases: PostgresDatabases) -> AsyncIterator[AsyncEngine]:
+    """An engine on a migrated PostgreSQL database of the test's own: a test that loads rows and
+    ANALYZEs them must not change the plans of other tests (statistics outlive TRUNCATE)."""
+    url = postgres_databases.create(migrated=True)
+    engine = create_engine(url, pool_size=4)
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        postgres_databases.drop(url)
 
 
 # S3 (moto's server mode) -----------------------------------------------------------------------

@@ -9,7 +9,8 @@ from adapters.memory.store import MemoryState
 
 
 def delete_video_cascade(state: MemoryState, video_id: UUID) -> None:
-    """Delete a video with its likes, its saves, its comments and their likes."""
+    """Delete a video with its likes, its saves, its comments and their likes, its watches and
+    view counts."""
     state.videos.pop(video_id, None)
     for key in [k for k in state.video_likes if k[1] == video_id]:
         del state.video_likes[key]
@@ -20,6 +21,12 @@ def delete_video_cascade(state: MemoryState, video_id: UUID) -> None:
         del state.comments[comment_id]
     for key in [k for k in state.comment_likes if k[1] in doomed]:
         del state.comment_likes[key]
+    for key in [k for k in state.watches if k[1] == video_id]:
+        del state.watches[key]
+    for key in [k for k in state.not_interested if k[1] == video_id]:
+        del state.not_interested[key]
+    for hour_key in [k for k in state.view_hours if k[0] == video_id]:
+        del state.view_hours[hour_key]
 
 
 def delete_comment_cascade(state: MemoryState, comment_id: UUID) -> int:
@@ -35,7 +42,8 @@ def delete_comment_cascade(state: MemoryState, comment_id: UUID) -> int:
 
 
 def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
-    """Delete an account with its follows, likes, saves, comments, videos, sessions and tokens."""
+    """Delete an account with its follows, likes, saves, comments, videos, watches, sessions
+    and tokens."""
     if user_id not in state.users:
         return
     for key in [k for k in state.follows if user_id in k]:
@@ -46,6 +54,10 @@ def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
         del state.video_saves[key]
     for key in [k for k in state.comment_likes if k[0] == user_id]:
         del state.comment_likes[key]
+    for key in [k for k in state.watches if k[0] == user_id]:
+        del state.watches[key]
+    for key in [k for k in state.not_interested if k[0] == user_id]:
+        del state.not_interested[key]
     for comment_id in [c.id for c in state.comments.values() if c.author_id == user_id]:
         delete_comment_cascade(state, comment_id)  # nothing if gone with its top-level comment
     for video_id in [v.id for v in state.videos.values() if v.owner_id == user_id]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
@@ -15,11 +16,13 @@ from application.ports.comment_queries import (
     CommentSort,
     CommentView,
 )
-from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
+from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 from domain.comments import Comment
 from domain.ranking import rank
+from domain.videos import Video
+from domain.watching import watched_enough
 
 
 class MemoryFollowQueries(FollowQueries):
@@ -167,12 +170,15 @@ class MemoryFeedQueries(FeedQueries):
         since: datetime,
         after: RankKey | None,
         limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
         async with self._store.lock:
             scored = []
             for video in self._store.state.videos.values():
                 published = video.published_at
                 if not video.is_published or published is None or not since < published <= snapshot:
+                    continue
+                if self._left_out(video, viewer_id, personal):
                     continue
                 key = (rank(video.engagement_points, published), video.id)
                 if after is None or key < after:
@@ -183,8 +189,66 @@ class MemoryFeedQueries(FeedQueries):
                 for key, video in scored[:limit]
             ]
 
+    async def fresh_and_followed(
+        self,
+        viewer_id: UUID,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        fresh_since: datetime,
+        max_views: int,
+        limit: int,
+        personal: PersonalFilter,
+    ) -> Sequence[RankedVideo]:
+        async with self._store.lock:
+            state = self._store.state
+            followed = {b for (a, b) in state.follows if a == viewer_id}
+            found = []
+            for video in state.videos.values():
+                published = video.published_at
+                if not video.is_published or published is None or not since < published <= snapshot:
+                    continue
+                fresh = published > fresh_since and video.view_count < max_views
+                if (video.owner_id in followed or fresh) and not self._left_out(
+                    video, viewer_id, dataclasses.replace(personal, pinned=())
+                ):
+                    found.append(video)
+            found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
+            return [
+                RankedVideo(
+                    view=self._videos.view_of(v, viewer_id),
+                    score=rank(v.engagement_points, v.published_at),  # type: ignore[arg-type]
+                )
+                for v in found[:limit]
+            ]
+
+    async def published_among(
+        self, viewer_id: UUID | None, video_ids: Sequence[UUID]
+    ) -> Sequence[VideoView]:
+        async with self._store.lock:
+            state = self._store.state
+            found = [state.videos[v] for v in dict.fromkeys(video_ids) if v in state.videos]
+            return [
+                self._videos.view_of(video, viewer_id)
+                for video in found
+                if video.is_published
+                and (
+                    viewer_id is None
+                    or (
+                        video.owner_id != viewer_id
+                        and (viewer_id, video.id) not in state.not_interested
+                    )
+                )
+            ]
+
     async def older(
-        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+        self,
+        viewer_id: UUID | None,
+        *,
+        until: datetime,
+        after: VideoKey | None,
+        limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[VideoView]:
         async with self._store.lock:
             found = [
@@ -194,6 +258,26 @@ class MemoryFeedQueries(FeedQueries):
                 and v.published_at is not None
                 and v.published_at <= until
                 and (after is None or (v.published_at, v.id) < after)
+                and not self._left_out(v, viewer_id, personal)
             ]
             found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
             return [self._videos.view_of(v, viewer_id) for v in found[:limit]]
+
+    def _left_out(
+        self, video: Video, viewer_id: UUID | None, personal: PersonalFilter | None
+    ) -> bool:
+        """Whether `personal` leaves the video out of the viewer's For You (lock held)."""
+        if personal is None or viewer_id is None:
+            return False
+        state = self._store.state
+        watch = state.watches.get((viewer_id, video.id))
+        return (
+            video.owner_id == viewer_id
+            or video.id in personal.pinned
+            or (viewer_id, video.id) in state.not_interested
+            or (
+                watch is not None
+                and watch.watched_at > personal.watched_since
+                and watched_enough(watch, video.duration_seconds)
+            )
+        )

@@ -9,10 +9,12 @@ from uuid import UUID
 
 from adapters.jobs.records import StoredJob
 from application.ports.deletion_queue import PendingDeletion
+from application.ports.hashtag_queries import TrendingHashtag
 from domain.comments import Comment
 from domain.sessions import RefreshToken, Session
 from domain.users import User
 from domain.videos import Video
+from domain.watching import Watch
 
 
 @dataclass
@@ -33,6 +35,10 @@ class MemoryState:
     comments: dict[UUID, Comment] = field(default_factory=dict)
     jobs: dict[int, StoredJob] = field(default_factory=dict)
     job_schedule: dict[str, datetime] = field(default_factory=dict)  # periodic task -> next run
+    watches: dict[tuple[UUID, UUID], Watch] = field(default_factory=dict)  # (user, video)
+    view_hours: dict[tuple[UUID, datetime], int] = field(default_factory=dict)  # (video, hour)
+    trending: dict[int, TrendingHashtag] = field(default_factory=dict)  # position -> entry
+    not_interested: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (user, video)
 
 
 class MemoryDatabase:

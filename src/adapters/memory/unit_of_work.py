@@ -16,6 +16,7 @@ from adapters.memory.social import (
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.users import MemoryUserRepository
 from adapters.memory.videos import MemoryVideoRepository
+from adapters.memory.watches import MemoryWatchRepository
 from adapters.system import SystemClock
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork
@@ -35,6 +36,7 @@ class MemoryUnitOfWork(UnitOfWork):
     _follows: MemoryFollowRepository
     _likes: MemoryLikeRepository
     _comments: MemoryCommentRepository
+    _watches: MemoryWatchRepository
     _saves: MemorySaveRepository
     _tasks: MemoryTaskQueue
 
@@ -53,6 +55,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._follows = MemoryFollowRepository(self._store.state)
         self._likes = MemoryLikeRepository(self._store.state)
         self._comments = MemoryCommentRepository(self._store.state)
+        self._watches = MemoryWatchRepository(self._store.state)
         self._saves = MemorySaveRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
@@ -84,6 +87,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> MemoryCommentRepository:
         return self._comments
+
+    @property
+    def watches(self) -> MemoryWatchRepository:
+        return self._watches
 
     @property
     def saves(self) -> MemorySaveRepository:

@@ -31,7 +31,7 @@ from application.ports.comment_queries import (
     CommentSort,
     CommentView,
 )
-from application.ports.feed_queries import FeedQueries, RankedVideo, RankKey
+from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo, RankKey
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 
@@ -152,24 +152,88 @@ class SqlFeedQueries(FeedQueries):
         since: datetime,
         after: RankKey | None,
         limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
-        query = statements.ranked_feed(self._dialect_name, viewer_id is not None, after is not None)
+        signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
+        pinned = mine and bool(personal and personal.pinned)
+        query = statements.ranked_feed(
+            self._dialect_name, signed_in, after is not None, mine, pinned
+        )
         params = {
             "since": since,
             "snapshot": snapshot,
             **viewer_params(viewer_id),
+            **_personal_params(personal if mine else None),
             **page_params(after, limit),
         }
         rows = await self._runner.rows(query, params)
         return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
 
-    async def older(
-        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+    async def fresh_and_followed(
+        self,
+        viewer_id: UUID,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        fresh_since: datetime,
+        max_views: int,
+        limit: int,
+        personal: PersonalFilter,
+    ) -> Sequence[RankedVideo]:
+        query = statements.fresh_and_followed(self._dialect_name)
+        params = {
+            "snapshot": snapshot,
+            "since": since,
+            "fresh_since": fresh_since,
+            "max_views": max_views,
+            **viewer_params(viewer_id),
+            "watched_since": personal.watched_since,
+            **page_params(None, limit),
+        }
+        rows = await self._runner.rows(query, params)
+        return [RankedVideo(view=video_view(row), score=row.rank) for row in rows]
+
+    async def published_among(
+        self, viewer_id: UUID | None, video_ids: Sequence[UUID]
     ) -> Sequence[VideoView]:
-        query = statements.older_feed(self._dialect_name, viewer_id is not None, after is not None)
-        params = {"until": until, **viewer_params(viewer_id), **page_params(after, limit)}
+        if not video_ids:
+            return []
+        query = statements.published_among(self._dialect_name, viewer_id is not None)
+        params = {"video_ids": list(video_ids), **viewer_params(viewer_id)}
         rows = await self._runner.rows(query, params)
         return [video_view(row) for row in rows]
+
+    async def older(
+        self,
+        viewer_id: UUID | None,
+        *,
+        until: datetime,
+        after: VideoKey | None,
+        limit: int,
+        personal: PersonalFilter | None = None,
+    ) -> Sequence[VideoView]:
+        signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
+        pinned = mine and bool(personal and personal.pinned)
+        query = statements.older_feed(
+            self._dialect_name, signed_in, after is not None, mine, pinned
+        )
+        params = {
+            "until": until,
+            **viewer_params(viewer_id),
+            **_personal_params(personal if mine else None),
+            **page_params(after, limit),
+        }
+        rows = await self._runner.rows(query, params)
+        return [video_view(row) for row in rows]
+
+
+def _personal_params(personal: PersonalFilter | None) -> dict[str, Any]:
+    if personal is None:
+        return {}
+    params: dict[str, Any] = {"watched_since": personal.watched_since}
+    if personal.pinned:
+        params["pinned_ids"] = list(personal.pinned)
+    return params
 
 
 def _comment_view(row: Row[Any]) -> CommentView:

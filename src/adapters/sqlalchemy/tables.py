@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     Column,
     Double,
@@ -327,6 +328,60 @@ comment_likes = Table(
         index=True,
     ),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- discovery: watch signals, counted views by hour, trending hashtags ------------------------------
+
+# The latest watch of a video by a signed-in viewer (one row per viewer and video).
+watches = Table(
+    "watches",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "video_id",
+        Uuid,
+        ForeignKey("videos.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("watched_at", UtcDateTime, nullable=False, index=True),  # the retention sweep
+    Column("watched_ms", Integer, nullable=True),
+    Column("completed", Boolean, nullable=True),
+)
+
+# Videos a viewer marked "not interested": never again in their For You.
+not_interested = Table(
+    "not_interested",
+    metadata,
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "video_id",
+        Uuid,
+        ForeignKey("videos.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Counted views of each video per hour: what trending sums over the last 24 hours.
+video_view_hours = Table(
+    "video_view_hours",
+    metadata,
+    Column("video_id", Uuid, ForeignKey("videos.id", ondelete="CASCADE"), primary_key=True),
+    Column("hour", UtcDateTime, primary_key=True),
+    Column("views", BigInteger, nullable=False),
+    Index(None, "hour"),  # the trending window and the retention sweep
+)
+
+# The trending hashtags as last refreshed (a periodic job rewrites the whole table).
+trending_hashtags = Table(
+    "trending_hashtags",
+    metadata,
+    Column("position", SmallInteger, primary_key=True),
+    Column("hashtag", String(100), nullable=False),
+    Column("video_count", BigInteger, nullable=False),
+    Column("recent_views", BigInteger, nullable=False),
 )
 
 # --- maintenance ------------------------------------------------------------------------------------

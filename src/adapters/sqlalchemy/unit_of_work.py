@@ -19,6 +19,7 @@ from adapters.sqlalchemy.social import (
 )
 from adapters.sqlalchemy.users import SqlUserRepository
 from adapters.sqlalchemy.videos import SqlVideoRepository
+from adapters.sqlalchemy.watches import SqlWatchRepository
 from adapters.system import SystemClock
 from application.errors import DependencyUnavailable
 from application.ports.task_queue import TaskQueue
@@ -47,6 +48,7 @@ class SqlUnitOfWork(UnitOfWork):
     _follows: SqlFollowRepository
     _likes: SqlLikeRepository
     _comments: SqlCommentRepository
+    _watches: SqlWatchRepository
     _saves: SqlSaveRepository
     _tasks: TaskQueue
 
@@ -74,6 +76,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._follows = SqlFollowRepository(connection)
         self._likes = SqlLikeRepository(connection)
         self._comments = SqlCommentRepository(connection)
+        self._watches = SqlWatchRepository(connection)
         self._saves = SqlSaveRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
@@ -105,6 +108,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> SqlCommentRepository:
         return self._comments
+
+    @property
+    def watches(self) -> SqlWatchRepository:
+        return self._watches
 
     @property
     def saves(self) -> SqlSaveRepository:

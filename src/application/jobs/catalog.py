@@ -42,6 +42,20 @@ FORGET_ENDED_SESSIONS = TaskSpec(
 )
 """Sessions that ended and refresh tokens that expired more than a week ago are forgotten."""
 
+# Discovery: the ranking tables, refreshed at least once a minute, and the retention of watches.
+REFRESH_TRENDING = TaskSpec(
+    name="discovery.refresh_trending", queue=DEFAULT_QUEUE, retry=_SWEEP_RETRY
+)
+"""The trending hashtags table is rewritten from the last 24 hours of counted views."""
+
+FORGET_OLD_WATCHES = TaskSpec(
+    name="discovery.forget_old_watches", queue=DEFAULT_QUEUE, retry=_SWEEP_RETRY
+)
+"""Watches older than 30 days and view counts of hours older than 48 hours are forgotten."""
+
+RANKING_PERIOD = timedelta(minutes=1)
+"""Ranking tables refresh at least this often, whatever the maintenance period."""
+
 # Media: CPU-heavy, on the `media` queue. An attempt that crashes, hangs past the processing time
 # limit or runs out of memory is retried twice, a little later each time; then the video fails.
 _MEDIA_RETRY = RetryPolicy(
@@ -60,6 +74,8 @@ TASKS: tuple[TaskSpec, ...] = (
     RETRY_STORAGE_DELETIONS,
     FORGET_IDEMPOTENCY_KEYS,
     FORGET_ENDED_SESSIONS,
+    REFRESH_TRENDING,
+    FORGET_OLD_WATCHES,
     PROCESS_VIDEO,
     RENEW_POSTER,
 )
@@ -71,10 +87,13 @@ DEFAULT_MAINTENANCE_PERIOD = timedelta(minutes=1)
 def periodic_tasks(
     maintenance_every: timedelta = DEFAULT_MAINTENANCE_PERIOD,
 ) -> tuple[PeriodicTask, ...]:
-    """Every periodic task; maintenance sweeps fire once per `maintenance_every`."""
+    """Every periodic task; maintenance sweeps fire once per `maintenance_every`, ranking tables
+    at least once a minute."""
     return (
         PeriodicTask(task=EXPIRE_UPLOADS, every=maintenance_every),
         PeriodicTask(task=RETRY_STORAGE_DELETIONS, every=maintenance_every),
         PeriodicTask(task=FORGET_IDEMPOTENCY_KEYS, every=maintenance_every),
         PeriodicTask(task=FORGET_ENDED_SESSIONS, every=maintenance_every),
+        PeriodicTask(task=REFRESH_TRENDING, every=min(maintenance_every, RANKING_PERIOD)),
+        PeriodicTask(task=FORGET_OLD_WATCHES, every=maintenance_every),
     )

@@ -22,6 +22,17 @@ class RankedVideo:
     score: float
 
 
+@dataclass(frozen=True, slots=True)
+class PersonalFilter:
+    """What a signed-in viewer's For You leaves out: their own videos, the videos they marked not
+    interested, those whose latest watch since `watched_since` saw them
+    (`domain.watching.watched_enough`: to the end, or at least half), and the videos of `pinned`
+    (already shown by the walk's personalised head)."""
+
+    watched_since: datetime
+    pinned: tuple[UUID, ...] = ()
+
+
 class FeedQueries(Protocol):
     """The two feeds, with authors and the viewer's like flags, in one round trip per call."""
 
@@ -39,13 +50,44 @@ class FeedQueries(Protocol):
         since: datetime,
         after: RankKey | None,
         limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
         """Published videos with `since < published_at <= snapshot`, by `domain.ranking.rank`
-        descending, then id descending."""
+        descending, then id descending; without what `personal` leaves out for `viewer_id`."""
+        ...
+
+    async def fresh_and_followed(
+        self,
+        viewer_id: UUID,
+        *,
+        snapshot: datetime,
+        since: datetime,
+        fresh_since: datetime,
+        max_views: int,
+        limit: int,
+        personal: PersonalFilter,
+    ) -> Sequence[RankedVideo]:
+        """Published videos with `since < published_at <= snapshot` by accounts the viewer follows,
+        or published after `fresh_since` with fewer than `max_views` views; newest published first,
+        without what `personal` leaves out; each with its `domain.ranking.rank`."""
+        ...
+
+    async def published_among(
+        self, viewer_id: UUID | None, video_ids: Sequence[UUID]
+    ) -> Sequence[VideoView]:
+        """The published videos among `video_ids` (in no particular order), without what a
+        `PersonalFilter` of no time (own and not-interested videos) leaves out for a viewer."""
         ...
 
     async def older(
-        self, viewer_id: UUID | None, *, until: datetime, after: VideoKey | None, limit: int
+        self,
+        viewer_id: UUID | None,
+        *,
+        until: datetime,
+        after: VideoKey | None,
+        limit: int,
+        personal: PersonalFilter | None = None,
     ) -> Sequence[VideoView]:
-        """Published videos with `published_at <= until`, newest published first."""
+        """Published videos with `published_at <= until`, newest published first; without what
+        `personal` leaves out for `viewer_id`."""
         ...

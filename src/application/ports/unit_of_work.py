@@ -15,6 +15,7 @@ from application.ports.session_repository import SessionRepository
 from application.ports.task_queue import TaskQueue
 from application.ports.user_repository import UserRepository
 from application.ports.video_repository import VideoRepository
+from application.ports.watch_repository import WatchRepository
 
 
 class UnitOfWork(Protocol):
@@ -44,6 +45,9 @@ class UnitOfWork(Protocol):
 
     @property
     def comments(self) -> CommentRepository: ...
+
+    @property
+    def watches(self) -> WatchRepository: ...
 
     @property
     def saves(self) -> SaveRepository: ...

@@ -1,15 +1,7 @@
-"""The read model of a profile: an account as others see it."""
+"""The read model of a profile (defined in `application.common.profile`, which search shares)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from application.common.profile import Profile
 
-from domain.users import User
-
-
-@dataclass(frozen=True, slots=True)
-class Profile:
-    """An account plus whether the viewer follows it (None for anonymous viewers)."""
-
-    user: User
-    is_following: bool | None
+__all__ = ["Profile"]

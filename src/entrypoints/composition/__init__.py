@@ -2,9 +2,9 @@
 
 `Core` (settings, clock, ids, security, shared state), one adapter set (`MemoryAdapters` or
 `SqlAdapters`), the shared services of `application.common` (`Common`) and one use-case container
-per feature (`auth`, `users`, `videos`, `social`, `maintenance`, `health`). Every provider is typed
-with the port it provides and every use case is wired with `singleton`, so mypy checks the whole
-graph. A new feature adds a module with its container (a subclass of `Ports`) and a field here.
+per feature (`auth`, `users`, `videos`, `social`, `discovery`, `maintenance`, `health`). Every
+provider is typed with the port it provides and every use case is wired with `singleton`, so mypy
+checks the whole graph. A new feature adds a module with its container (a subclass of `Ports`) and a field here.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from entrypoints.composition.adapter_set import AdapterSet
 from entrypoints.composition.auth import AuthUseCases
 from entrypoints.composition.common import Common
 from entrypoints.composition.core import Core, share_in_redis
+from entrypoints.composition.discovery import DiscoveryUseCases
 from entrypoints.composition.health import HealthUseCases
 from entrypoints.composition.maintenance import MaintenanceUseCases
 from entrypoints.composition.memory import MemoryAdapters
@@ -47,6 +48,7 @@ class Container:
     users: UserUseCases
     videos: VideoUseCases
     social: SocialUseCases
+    discovery: DiscoveryUseCases
     maintenance: MaintenanceUseCases
     health: HealthUseCases
 
@@ -103,6 +105,7 @@ def build_container(settings: Settings, *, storage: str = "sql") -> Container:
         users=UserUseCases(**ports),
         videos=VideoUseCases(**ports),
         social=SocialUseCases(**ports),
+        discovery=DiscoveryUseCases(**ports),
         maintenance=MaintenanceUseCases(**ports),
         health=HealthUseCases(**ports),
     )

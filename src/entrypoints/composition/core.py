@@ -14,9 +14,11 @@ from adapters.media.pillow_images import PillowImageProcessor
 from adapters.media.pyav_processor import MediaLimits, PyAvMediaProcessor
 from adapters.memory.login_attempts import MemoryLoginAttemptStore
 from adapters.memory.views import MemoryViewDeduplicator
+from adapters.memory.walks import MemoryWalkStore
 from adapters.redis.login_attempts import RedisLoginAttemptStore
 from adapters.redis.rate_limit import RedisRateLimitStore
 from adapters.redis.views import RedisViewDeduplicator
+from adapters.redis.walks import RedisWalkStore
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.security.jwt_tokens import JwtTokenService
 from adapters.storage.media_urls import HmacMediaUrls
@@ -24,6 +26,7 @@ from adapters.storage.upload_grants import HmacUploadGrants
 from adapters.system import SystemClock, Uuid7Generator
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.view_deduplicator import ViewDeduplicator
+from application.ports.walk_store import WalkStore
 from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.ports import CorePorts
 from entrypoints.composition.wiring import Slot, singleton
@@ -79,6 +82,7 @@ class Core(CorePorts):
     )
     login_attempts = singleton(MemoryLoginAttemptStore, clock)
     views = singleton(MemoryViewDeduplicator, clock)
+    walks = singleton(MemoryWalkStore, clock)
     upload_grants = providers.Singleton(HmacUploadGrants, secret=settings.provided.jwt_secret)
     upload_policy = providers.Singleton(
         UploadPolicy,
@@ -113,11 +117,14 @@ class Core(CorePorts):
     )
     redis_login_attempts: Slot[LoginAttemptStore] = singleton(RedisLoginAttemptStore, redis, clock)
     redis_views: Slot[ViewDeduplicator] = singleton(RedisViewDeduplicator, redis)
+    redis_walks: Slot[WalkStore] = singleton(RedisWalkStore, redis)
     redis_stores: Slot[StoreRegistry] = singleton(_redis_stores, redis)
 
 
 def share_in_redis(core: Core) -> None:
-    """Login attempts, view de-duplication and rate limits in Redis instead of this process."""
+    """Login attempts, view de-duplication, pinned walks and rate limits in Redis instead of this
+    process."""
     core.login_attempts.override(core.redis_login_attempts)
     core.views.override(core.redis_views)
+    core.walks.override(core.redis_walks)
     core.stores.override(core.redis_stores)

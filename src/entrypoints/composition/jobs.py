@@ -64,6 +64,12 @@ def application_bindings(container: Container) -> list[TaskBinding]:
     async def forget_ended_sessions(_payload: object) -> None:
         await container.maintenance.forget_ended_sessions().execute()
 
+    async def refresh_trending(_payload: object) -> None:
+        await container.discovery.refresh_trending().execute()
+
+    async def forget_old_watches(_payload: object) -> None:
+        await container.discovery.forget_old_watches().execute()
+
     async def process_video(payload: Payload) -> None:
         command = ProcessVideoCommand(video_id=UUID(str(payload["video_id"])))
         await container.videos.process_video().execute(command)
@@ -81,6 +87,8 @@ def application_bindings(container: Container) -> list[TaskBinding]:
         TaskBinding(catalog.RETRY_STORAGE_DELETIONS, retry_storage_deletions),
         TaskBinding(catalog.FORGET_IDEMPOTENCY_KEYS, forget_idempotency_keys),
         TaskBinding(catalog.FORGET_ENDED_SESSIONS, forget_ended_sessions),
+        TaskBinding(catalog.REFRESH_TRENDING, refresh_trending),
+        TaskBinding(catalog.FORGET_OLD_WATCHES, forget_old_watches),
         TaskBinding(catalog.PROCESS_VIDEO, process_video, give_up_processing),
         TaskBinding(catalog.RENEW_POSTER, renew_poster),
     ]

@@ -12,14 +12,17 @@ from adapters.jobs.runner import Doorbell
 from adapters.memory.account_queries import MemoryAccountQueries
 from adapters.memory.collection_queries import MemoryCollectionQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.search import MemorySearchIndex
 from adapters.memory.social_queries import (
     MemoryCommentQueries,
     MemoryFeedQueries,
     MemoryFollowQueries,
 )
 from adapters.memory.store import MemoryDatabase
+from adapters.memory.taste import MemoryTasteQueries
 from adapters.memory.unit_of_work import MemoryUnitOfWork
 from adapters.memory.videos import MemoryVideoQueries
+from adapters.memory.watches import MemoryHashtagQueries
 from adapters.storage.memory import MemoryObjectStorage
 from adapters.storage.probe import StorageProbe
 from application.ports.clock import Clock
@@ -45,6 +48,9 @@ class MemoryAdapters(AdapterSet):
     follow_queries = singleton(MemoryFollowQueries, store)
     comment_queries = singleton(MemoryCommentQueries, store)
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
+    search_index = singleton(MemorySearchIndex, store, _video_queries)
+    hashtag_queries = singleton(MemoryHashtagQueries, store)
+    taste_queries = singleton(MemoryTasteQueries, store)
     collection_queries = singleton(MemoryCollectionQueries, store, _video_queries)
     idempotency_store = singleton(MemoryIdempotencyStore)
     _storage = providers.Singleton(

@@ -23,6 +23,7 @@ from application.ports.comment_queries import CommentQueries
 from application.ports.dependency_probe import DependencyProbe
 from application.ports.feed_queries import FeedQueries
 from application.ports.follow_queries import FollowQueries
+from application.ports.hashtag_queries import HashtagQueries
 from application.ports.id_generator import IdGenerator
 from application.ports.idempotency_store import IdempotencyStore
 from application.ports.image_processor import ImageProcessor
@@ -31,11 +32,14 @@ from application.ports.media_processor import MediaProcessor
 from application.ports.media_urls import MediaUrls
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
+from application.ports.search_index import SearchIndex
+from application.ports.taste_queries import TasteQueries
 from application.ports.token_service import TokenService
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.upload_grants import UploadGrants
 from application.ports.video_queries import VideoQueries
 from application.ports.view_deduplicator import ViewDeduplicator
+from application.ports.walk_store import WalkStore
 from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.wiring import Slot
 
@@ -50,6 +54,7 @@ class CorePorts(containers.DeclarativeContainer):
     tokens: Slot[TokenService] = providers.Dependency()
     login_attempts: Slot[LoginAttemptStore] = providers.Dependency()
     views: Slot[ViewDeduplicator] = providers.Dependency()
+    walks: Slot[WalkStore] = providers.Dependency()
     upload_grants: Slot[UploadGrants] = providers.Dependency()
     upload_policy: Slot[UploadPolicy] = providers.Dependency()
     public_url: Slot[str] = providers.Dependency()
@@ -69,6 +74,9 @@ class StoragePorts(containers.DeclarativeContainer):
     follow_queries: Slot[FollowQueries] = providers.Dependency()
     comment_queries: Slot[CommentQueries] = providers.Dependency()
     feed_queries: Slot[FeedQueries] = providers.Dependency()
+    search_index: Slot[SearchIndex] = providers.Dependency()
+    hashtag_queries: Slot[HashtagQueries] = providers.Dependency()
+    taste_queries: Slot[TasteQueries] = providers.Dependency()
     collection_queries: Slot[CollectionQueries] = providers.Dependency()
     idempotency_store: Slot[IdempotencyStore] = providers.Dependency()
     storage: Slot[ObjectStorage] = providers.Dependency()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from application.social.create_comment import CreateComment
 from application.social.delete_comment import DeleteComment
 from application.social.edit_comment import EditComment
+from application.social.feed_feedback import GiveFeedFeedback
 from application.social.feeds import FollowingFeed, ForYouFeed
 from application.social.follow import FollowUser, UnfollowUser
 from application.social.follower_lists import ListFollowers, ListFollowing
 from application.social.like_comment import LikeComment, UnlikeComment
 from application.social.like_video import LikeVideo, UnlikeVideo
 from application.social.liked_videos import ListLikedVideos
+from application.social.personal_feed import PersonalWalks
 from application.social.pin_comment import PinComment, UnpinComment
 from application.social.read_comments import GetComment, ListComments, ListReplies
 from application.social.record_view import RecordView
@@ -42,8 +44,12 @@ class SocialUseCases(Ports):
     get_comment = singleton(GetComment, Ports.unit_of_work, Ports.comment_queries)
     list_comments = singleton(ListComments, Ports.video_queries, Ports.comment_queries)
     list_replies = singleton(ListReplies, Ports.unit_of_work, Ports.comment_queries)
-    record_view = singleton(RecordView, Ports.unit_of_work, Ports.views)
-    for_you_feed = singleton(ForYouFeed, Ports.feed_queries, Ports.clock)
+    record_view = singleton(RecordView, Ports.unit_of_work, Ports.views, Ports.clock)
+    give_feed_feedback = singleton(GiveFeedFeedback, Ports.unit_of_work, Ports.clock)
+    _personal_walks = singleton(
+        PersonalWalks, Ports.feed_queries, Ports.taste_queries, Ports.walks, Ports.ids
+    )
+    for_you_feed = singleton(ForYouFeed, Ports.feed_queries, Ports.clock, _personal_walks)
     following_feed = singleton(FollowingFeed, Ports.feed_queries)
     save_video = singleton(SaveVideo, Ports.unit_of_work, Ports.clock)
     unsave_video = singleton(UnsaveVideo, Ports.unit_of_work)

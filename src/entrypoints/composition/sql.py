@@ -18,10 +18,13 @@ from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
 from adapters.sqlalchemy.pool_metrics import PoolCollector
 from adapters.sqlalchemy.probe import DatabaseProbe
 from adapters.sqlalchemy.schema_check import SchemaRevisions, schema_revisions
+from adapters.sqlalchemy.search_index import SqlSearchIndex
 from adapters.sqlalchemy.select_runner import SelectRunner
 from adapters.sqlalchemy.social_queries import SqlCommentQueries, SqlFeedQueries, SqlFollowQueries
+from adapters.sqlalchemy.taste_queries import SqlTasteQueries
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
+from adapters.sqlalchemy.watches import SqlHashtagQueries
 from adapters.storage.factory import build_storage, describe_storage
 from adapters.storage.probe import StorageProbe
 from application.ports.clock import Clock
@@ -80,6 +83,9 @@ class SqlAdapters(AdapterSet):
     follow_queries = singleton(SqlFollowQueries, engine, reader)
     comment_queries = singleton(SqlCommentQueries, engine, reader)
     feed_queries = singleton(SqlFeedQueries, engine, reader)
+    search_index = singleton(SqlSearchIndex, engine, reader)
+    hashtag_queries = singleton(SqlHashtagQueries, engine, reader)
+    taste_queries = singleton(SqlTasteQueries, engine, reader)
     collection_queries = singleton(SqlCollectionQueries, engine, reader)
     idempotency_store = singleton(SqlIdempotencyStore, engine)
     _storage = providers.Singleton(

@@ -26,9 +26,11 @@ from entrypoints.http.controllers.collections import CollectionsController
 from entrypoints.http.controllers.comment_pins import CommentPinsController
 from entrypoints.http.controllers.comments import CommentsController
 from entrypoints.http.controllers.feed import FeedController
+from entrypoints.http.controllers.hashtags import HashtagsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.media import MediaController
 from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
+from entrypoints.http.controllers.search import SearchController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
 from entrypoints.http.controllers.video_comments import VideoCommentsController
@@ -165,6 +167,8 @@ def create_app(container: Container) -> Litestar:
             MediaController,
             CommentsController,
             FeedController,
+            SearchController,
+            HashtagsController,
             VideoSavesController,
             VideoSharesController,
             VideoLikersController,

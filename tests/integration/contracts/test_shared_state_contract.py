@@ -1,4 +1,5 @@
-"""View de-duplication and login lock-out: the same contract in memory and in Redis."""
+"""View de-duplication, login lock-out and pinned For You walks: the same contract in memory and
+in Redis."""
 
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ from redis.asyncio import Redis
 
 from adapters.memory.login_attempts import MemoryLoginAttemptStore
 from adapters.memory.views import MemoryViewDeduplicator
+from adapters.memory.walks import MemoryWalkStore
 from adapters.redis.login_attempts import RedisLoginAttemptStore
 from adapters.redis.views import RedisViewDeduplicator
+from adapters.redis.walks import RedisWalkStore
 from adapters.system import SystemClock
 from application.errors import DependencyUnavailable
+from application.ports.walk_store import PinnedWalk
 from tests.integration.servers import free_port
 from tests.support.redis_for_tests import DEFAULT_TEST_REDIS_URL, redis_database, redis_url
 from tests.support.waiting import until
@@ -48,6 +52,11 @@ async def make(request: pytest.FixtureRequest) -> AsyncIterator[Any]:
             if client is None:
                 return MemoryLoginAttemptStore(SystemClock(), **limits)
             return RedisLoginAttemptStore(client, SystemClock(), prefix=_prefix(), **limits)
+
+        def walks(self) -> Any:
+            if client is None:
+                return MemoryWalkStore(SystemClock())
+            return RedisWalkStore(client, prefix=_prefix())
 
     yield Make()
     if client is not None:
@@ -98,6 +107,27 @@ async def test_reset_forgets_failures(make: Any) -> None:
     await store.record_failure("login:ana")
     await store.reset("login:ana")
     assert await store.record_failure("login:ana") == 0
+
+
+async def test_a_pinned_walk_is_kept_until_it_expires(make: Any) -> None:
+    walks = make.walks()
+    walk_id, other = uuid.uuid4(), uuid.uuid4()
+    pages = [[uuid.uuid4(), uuid.uuid4()], [uuid.uuid4()], []]
+    resume = uuid.uuid4()
+
+    await walks.save(walk_id, PinnedWalk(pages=pages, resume_rank=1.5, resume_id=resume), 1)
+    await walks.save(other, PinnedWalk(pages=[], resume_rank=None, resume_id=None), 60)
+    loaded = await walks.load(walk_id)
+
+    assert loaded is not None
+    assert [list(page) for page in loaded.pages] == pages
+    assert (loaded.resume_rank, loaded.resume_id) == (1.5, resume)
+    assert await walks.load(uuid.uuid4()) is None
+    await asyncio.sleep(1.1)
+    assert await walks.load(walk_id) is None
+    kept = await walks.load(other)
+    assert kept is not None
+    assert (list(kept.pages), kept.resume_rank, kept.resume_id) == ([], None, None)
 
 
 async def test_redis_down_is_dependency_unavailable() -> None:

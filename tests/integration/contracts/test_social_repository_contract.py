@@ -43,7 +43,7 @@ from adapters.sqlalchemy.tables import videos as videos_table
 from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.video_queries import SqlVideoQueries
 from application.ports.comment_queries import CommentQueries, CommentView
-from application.ports.feed_queries import FeedQueries, RankedVideo
+from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVideo
 from application.ports.follow_queries import FollowEntry, FollowQueries
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.video_queries import PublicVideoFilter, VideoQueries, VideoView
@@ -1248,6 +1248,7 @@ async def test_postgres_each_query_is_one_statement_whatever_the_page_size(
             await uow.likes.like_comment(viewer.id, top.id, T0)
         await uow.commit()
     await social.rows()  # a first connection has been made and initialised
+    personal = PersonalFilter(watched_since=at(-1))
 
     calls: list[tuple[str, Callable[[int], Awaitable[Sequence[Any]]]]] = [
         (
@@ -1286,6 +1287,18 @@ async def test_postgres_each_query_is_one_statement_whatever_the_page_size(
             ),
         ),
         ("older", lambda n: social.feeds.older(viewer.id, until=at(1000), after=None, limit=n)),
+        (
+            "ranked_personal",
+            lambda n: social.feeds.ranked(
+                viewer.id, snapshot=at(1000), since=at(-1), after=None, limit=n, personal=personal
+            ),
+        ),
+        (
+            "older_personal",
+            lambda n: social.feeds.older(
+                viewer.id, until=at(1000), after=None, limit=n, personal=personal
+            ),
+        ),
         ("video_view", lambda n: _as_list(social.videos.get_view(star_videos[0].id, viewer.id))),
         ("comment_view", lambda n: _as_list(social.comments.get_view(thread.id, viewer.id))),
     ]
@@ -1325,8 +1338,19 @@ async def test_postgres_each_query_is_one_statement_whatever_the_page_size(
     assert "ix_comments_parent_id_created_at_id" in plans["replies"]
     for name in ("followers", "following", "top_level", "replies"):
         assert "Sort" not in plans[name], plans[name]
-    for name in ("list_by_owner", "list_public", "feed_following", "ranked", "older"):
+    for name in (
+        "list_by_owner",
+        "list_public",
+        "feed_following",
+        "ranked",
+        "older",
+        "ranked_personal",
+        "older_personal",
+    ):
         assert "Seq Scan on videos" not in plans[name], plans[name]
+    for name in ("ranked", "ranked_personal"):  # the rank index, read in order
+        assert "ix_videos_rank_id" in plans[name], plans[name]
+        assert "Sort" not in plans[name], plans[name]
 
     # The Following feed can read each followed owner's published videos from the partial index
     # on (owner_id, published_at, id) (whether it does depends on the statistics: without the

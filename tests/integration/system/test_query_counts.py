@@ -124,6 +124,8 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
         "top comments": f"{API}/videos/{first_video}/comments?sort=top",
         "user search": f"{API}/users?q=creator",
         "followers": f"{API}/users/{creators[0][0]}/followers",
+        "video search": f"{API}/search/videos?q=clip",
+        "people search": f"{API}/search/users?q=creator",
         "followed": f"{API}/users/{viewer_id}/following",
         "saved": f"{API}/users/me/saved",
         "liked": f"{API}/users/me/liked",

@@ -88,9 +88,13 @@ def test_a_task_runs_on_a_known_queue() -> None:
 
 def test_the_catalog_declares_the_maintenance_sweeps_as_periodic_tasks() -> None:
     periodic = catalog.periodic_tasks(timedelta(minutes=5))
-    sweeps = {task for task in catalog.TASKS if task.name.startswith("maintenance.")}
+    sweeps = {
+        task for task in catalog.TASKS if task.name.startswith(("maintenance.", "discovery."))
+    }
     assert {item.task for item in periodic} == sweeps
-    assert {item.every for item in periodic} == {timedelta(minutes=5)}
+    every = {item.task: item.every for item in periodic}
+    assert every.pop(catalog.REFRESH_TRENDING) == timedelta(minutes=1)  # ranking tables
+    assert set(every.values()) == {timedelta(minutes=5)}
 
 
 def test_media_work_runs_on_the_media_queue_with_three_attempts() -> None:

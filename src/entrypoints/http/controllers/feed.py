@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
-from litestar import get
-from litestar.params import SkipValidation
+import msgspec
+from litestar import get, post
+from litestar.params import JSONBody, SkipValidation
 
 from application.auth.results import Principal
+from application.social.feed_feedback import FeedFeedbackCommand, GiveFeedFeedback
+from application.social.feed_position import ForYouPosition
 from application.social.feeds import (
     DESCRIPTION,
     FollowingFeed,
     FollowingFeedQuery,
     ForYouFeed,
-    ForYouPosition,
     ForYouQuery,
 )
 from entrypoints.http.controllers.base import ApiController
@@ -24,7 +27,16 @@ from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.videos import VideoPageOut, video_out
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
 
-ForYouCursor = tuple[datetime, int, float | None, datetime | None, UUID | None]
+ForYouCursor = tuple[
+    datetime, int, float | None, datetime | None, UUID | None, UUID | None, int, int
+]
+
+
+class FeedFeedbackIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """Feedback on a video of your For You."""
+
+    video_id: UUID
+    kind: Literal["not_interested"]
 
 
 class FeedController(ApiController):
@@ -56,9 +68,39 @@ class FeedController(ApiController):
         )
         next_cursor = None
         if (p := page.next_key) is not None:
-            next_cursor = cursors.encode((p.snapshot, p.phase, p.score, p.published_at, p.video_id))
+            next_cursor = cursors.encode(
+                (
+                    p.snapshot,
+                    p.phase,
+                    p.score,
+                    p.published_at,
+                    p.video_id,
+                    p.walk_id,
+                    p.page,
+                    p.offset,
+                )
+            )
         return VideoPageOut(
             items=[video_out(v, base_url) for v in page.items], next_cursor=next_cursor
+        )
+
+    @post(
+        "/feedback",
+        operation_id="giveFeedFeedback",
+        status_code=204,
+        summary="Not interested",
+        description=described_by(GiveFeedFeedback),
+        security=SECURITY,
+        responses=problems(401, 404, json_body=True),
+    )
+    async def feedback(
+        self,
+        data: JSONBody[FeedFeedbackIn],
+        principal: SkipValidation[Principal],
+        give_feed_feedback: SkipValidation[GiveFeedFeedback],
+    ) -> None:
+        await give_feed_feedback.execute(
+            FeedFeedbackCommand(user_id=principal.user_id, video_id=data.video_id, kind=data.kind)
         )
 
     @get(

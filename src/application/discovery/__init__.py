@@ -1,0 +1,1 @@
+"""Use cases of search, hashtags and discovery."""
