@@ -415,7 +415,9 @@ async def test_postgres_user_search_reads_the_trigram_indexes(
     await add(adapters, make_user("anna"), make_user("ana_b"))
     index = adapters.index
 
-    (plan,) = await _plans(postgres_engine, lambda: index.find_users("anna", None, after=None, limit=5))
+    (plan,) = await _plans(
+        postgres_engine, lambda: index.find_users("anna", None, after=None, limit=5)
+    )
 
     assert "ix_users_username_trgm" in plan, plan  # similar spellings and prefixes
     assert "ix_users_display_name_trgm" in plan, plan
