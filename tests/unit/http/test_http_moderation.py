@@ -278,3 +278,11 @@ async def test_the_audit_log_lists_every_action_newest_first(api: Client) -> Non
     first = (await mod.call("GET", "/moderation/log", params={"limit": 2})).json()
     rest = (await mod.call("GET", "/moderation/log", params={"cursor": first["nextCursor"]})).json()
     assert [e["id"] for e in first["items"] + rest["items"]] == [e["id"] for e in log["items"]]
+
+
+def test_the_document_states_both_answers_of_a_report(
+    make_container: Callable[..., Container],
+) -> None:
+    document = create_app(make_container()).openapi_schema.to_schema()
+    answers = document["paths"]["/api/v1/reports"]["post"]["responses"]
+    assert {"200", "201"} <= set(answers)

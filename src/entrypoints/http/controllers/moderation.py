@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from litestar import Response, get, post, put
+from litestar.openapi import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter, SkipValidation
 
 from application.auth.results import Principal
@@ -57,7 +58,13 @@ class ReportsController(ApiController):
         summary="Report a video, comment or account",
         description=described_by(ReportContent),
         security=SECURITY,
-        responses=problems(401, 404, 429, json_body=True),
+        responses={
+            **problems(401, 404, 429, json_body=True),
+            200: ResponseSpec(
+                data_container=ReportOut,
+                description="Your open report on this target, unchanged (reported again).",
+            ),
+        },
         status_code=201,
     )
     async def report(
