@@ -49,6 +49,13 @@ class MemoryEmailTokenRepository(EmailTokenRepository):
         ]
         return max(mine, key=lambda token: token.created_at, default=None)
 
+    async def count_since(self, user_id: UUID, purpose: EmailTokenPurpose, since: datetime) -> int:
+        return sum(
+            1
+            for token in self._state.email_tokens.values()
+            if token.user_id == user_id and token.purpose == purpose and token.created_at > since
+        )
+
     async def forget_ended(self, before: datetime, limit: int) -> int:
         tokens = self._state.email_tokens
         ended = [h for h, token in tokens.items() if token.expires_at < before][:limit]

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import CursorResult, Row, delete, insert, select, update
+from sqlalchemy import CursorResult, Row, delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.sqlalchemy.tables import email_tokens
@@ -42,8 +42,8 @@ class SqlEmailTokenRepository(EmailTokenRepository):
         return None if row is None else _to_token(row)
 
     async def spend(self, token_hash: str, now: datetime) -> EmailToken | None:
-        # One conditional UPDATE: of two concurrent transactions, the second waits for the first's
-        # row lock, then re-checks `spent_at IS NULL` and updates nothing.
+        # A conditional UPDATE decides: of two concurrent transactions, the second waits for the
+        # first's row lock, then re-checks `spent_at IS NULL` and updates nothing.
         found = await self.get(token_hash)
         if found is None:
             return None
@@ -80,6 +80,16 @@ class SqlEmailTokenRepository(EmailTokenRepository):
             )
         ).first()
         return None if row is None else _to_token(row)
+
+    async def count_since(self, user_id: UUID, purpose: EmailTokenPurpose, since: datetime) -> int:
+        count = await self._connection.scalar(
+            select(func.count()).where(
+                email_tokens.c.user_id == user_id,
+                email_tokens.c.purpose == str(purpose),
+                email_tokens.c.created_at > since,
+            )
+        )
+        return int(count or 0)
 
     async def forget_ended(self, before: datetime, limit: int) -> int:
         expired = (

@@ -14,6 +14,7 @@ from domain.email_tokens import EmailTokenPurpose
 from domain.errors import InvalidToken, TooManyAttempts
 
 RESEND_INTERVAL = timedelta(minutes=1)
+VERIFY = EmailTokenPurpose.VERIFY_EMAIL
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -25,8 +26,7 @@ class RequestVerificationEmail:
     """Send a new verification link to the account's address (accepted: the email is queued).
 
     Rules: at most one request a minute per account ("too many requests", with the seconds to
-    wait); the email sent at registration does not count (its token is the one created with the
-    account). An address already verified gets a link too (verifying it again changes nothing).
+    wait); the email sent at registration does not count. An address already verified gets a link too (verifying it again changes nothing).
     Earlier links keep working until they expire (24 h).
     """
 
@@ -40,10 +40,13 @@ class RequestVerificationEmail:
             user = await uow.users.get(command.user_id)
             if user is None:
                 raise InvalidToken()
-            newest = await uow.email_tokens.newest(user.id, EmailTokenPurpose.VERIFY_EMAIL)
-            requested = newest is not None and newest.created_at > user.created_at
-            if newest is not None and requested and now - newest.created_at < RESEND_INTERVAL:
-                wait = RESEND_INTERVAL - (now - newest.created_at)
+            since = now - RESEND_INTERVAL
+            recent = await uow.email_tokens.count_since(user.id, VERIFY, since)
+            if user.created_at > since:
+                recent -= 1  # the registration's email is free
+            newest = await uow.email_tokens.newest(user.id, VERIFY)
+            if recent > 0 and newest is not None:
+                wait = newest.created_at + RESEND_INTERVAL - now
                 raise TooManyAttempts(
                     max(1, math.ceil(wait.total_seconds())), "verification emails requested"
                 )

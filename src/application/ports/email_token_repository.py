@@ -33,6 +33,10 @@ class EmailTokenRepository(Protocol):
         """The user's most recently created token for `purpose`, spent or not."""
         ...
 
+    async def count_since(self, user_id: UUID, purpose: EmailTokenPurpose, since: datetime) -> int:
+        """How many tokens of the user for `purpose` were created after `since`."""
+        ...
+
     async def forget_ended(self, before: datetime, limit: int) -> int:
         """Delete up to `limit` tokens that expired before `before`; returns how many."""
         ...

@@ -19,6 +19,7 @@ from prometheus_client import REGISTRY
 from entrypoints import composition
 from entrypoints.composition import Container
 from entrypoints.composition.jobs import in_background
+from entrypoints.http.account_pages import AccountPagesController
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.avatars import AvatarsController
@@ -203,6 +204,7 @@ def create_app(container: Container) -> Litestar:
         route_handlers=[
             api,
             HealthController,
+            AccountPagesController,
             metrics_router(settings.metrics_allow, settings.metrics_token),
             swagger_ui_assets(),
         ],
