@@ -32,9 +32,14 @@ def link_in(message: Message) -> str:
     return links[0]
 
 
+def token_of(link: str) -> str:
+    """The `token` parameter of a link."""
+    return parse_qs(urlsplit(link).query)["token"][0]
+
+
 def token_in(message: Message) -> str:
     """The `token` parameter of the message's link."""
-    return parse_qs(urlsplit(link_in(message)).query)["token"][0]
+    return token_of(link_in(message))
 
 
 def outbox(container: Container) -> list[EmailMessage]:
