@@ -45,7 +45,7 @@ from entrypoints.http.dependencies import app_dependencies, check_injections
 from entrypoints.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from entrypoints.http.errors import problem, problem_details_config
 from entrypoints.http.middleware.problem_bodies import ProblemBodiesMiddleware
-from entrypoints.http.middleware.rate_limit import SharedRateLimitMiddleware
+from entrypoints.http.middleware.rate_limit import SharedRateLimitMiddleware, email_request_limit
 from entrypoints.http.middleware.request_context import RequestContextMiddleware
 from entrypoints.http.middleware.security_headers import SecurityHeadersMiddleware
 from entrypoints.http.observability import logging_plugin
@@ -188,6 +188,7 @@ def create_app(container: Container) -> Litestar:
             middleware_class=SharedRateLimitMiddleware,  # one atomic count across instances
         )
         middleware.append(rate_limit.middleware)
+        middleware.append(email_request_limit().middleware)
 
     authenticate = authenticate_as_declared(container.auth.authenticate)
 

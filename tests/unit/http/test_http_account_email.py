@@ -180,3 +180,23 @@ async def test_the_account_pages_load_nothing_from_elsewhere_and_spend_nothing(
     assert token not in response.text  # read by the page's script, never echoed
     verified = await client.post(f"{API}/auth/email/verify", json={"token": token})
     assert verified.status_code == 200  # opening the page did not spend it
+
+
+async def test_forgot_password_is_limited_per_client_address_whatever_the_address_asked(
+    make_container: Callable[..., Container],
+) -> None:
+    container = make_container(rate_limit_per_minute=600)
+    container.core.email_sender.override(providers.Object(MemoryEmailSender()))
+    async with AsyncTestClient(app=create_app(container)) as client:
+        for number in range(10):
+            answer = await client.post(
+                f"{API}/auth/password/forgot", json={"email": f"u{number}@example.com"}
+            )
+            assert answer.status_code == 202, answer.text
+        refused = await client.post(f"{API}/auth/password/forgot", json={"email": "x@example.com"})
+        assert assert_problem(refused, 429)["type"] == PROBLEM + "rate-limited"
+        assert int(refused.headers["retry-after"]) > 0
+        other = await client.post(
+            f"{API}/auth/login", json={"login": "nobody", "password": "whatever it is"}
+        )
+        assert other.status_code == 401  # the general limit is not used up by it

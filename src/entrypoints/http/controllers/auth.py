@@ -21,6 +21,7 @@ from application.auth.results import Principal
 from application.auth.verify_email import VerifyEmail, VerifyEmailCommand
 from entrypoints.http.caching import NO_STORE
 from entrypoints.http.controllers.base import ApiController
+from entrypoints.http.middleware.rate_limit import EMAIL_REQUESTS
 from entrypoints.http.schemas.auth import (
     ChangePasswordIn,
     EmailTokenIn,
@@ -182,8 +183,10 @@ class AuthController(ApiController):
         operation_id="forgotPassword",
         status_code=202,
         summary="Ask for a password-reset email",
-        description=described_by(ForgotPassword),
+        description=described_by(ForgotPassword)
+        + "\n\nAt most 10 requests a minute per client address (429 past it).",
         responses=problems(json_body=True),
+        opt={EMAIL_REQUESTS: True},
     )
     async def forgot_password(
         self, data: JSONBody[ForgotPasswordIn], forgot_password: SkipValidation[ForgotPassword]
