@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from dependency_injector import providers
+from prometheus_client import REGISTRY
 
 from adapters.email.memory import MemoryEmailSender
 from application.auth.change_password import ChangePasswordCommand
@@ -20,6 +21,8 @@ from application.auth.request_verification import RequestVerificationCommand
 from application.auth.reset_password import ResetPasswordCommand
 from application.auth.results import IssuedTokens
 from application.auth.verify_email import VerifyEmailCommand
+from application.jobs.catalog import SEND_EMAIL
+from application.ports.email_sender import OutgoingEmail
 from application.social.create_comment import CreateCommentCommand
 from application.users.get_me import GetMeQuery
 from application.videos.create_video import CreateVideoCommand
@@ -312,21 +315,41 @@ async def test_a_pending_change_reserves_nothing(container: Container) -> None:
 # --- delivery and the verified-email policy -------------------------------------------------------
 
 
-async def test_a_failing_mail_server_is_retried_then_given_up_and_logged(
+async def test_a_failing_mail_server_is_retried_then_given_up_logged_and_counted(
     container: Container, clock: ManualClock, caplog: pytest.LogCaptureFixture
 ) -> None:
+    attempts = 0
+
     class Down(MemoryEmailSender):
-        async def send(self, email: object) -> None:  # type: ignore[override]
+        async def send(self, email: OutgoingEmail) -> None:
+            nonlocal attempts
+            attempts += 1
             raise ConnectionRefusedError("mail server down")
 
     container.core.email_sender.override(providers.Object(Down()))
+
+    def failed() -> float:
+        value = REGISTRY.get_sample_value(
+            "clipstream_emails_failed_total", {"kind": "verify_email"}
+        )
+        return value or 0.0
+
+    before = failed()
     await register(container)
     runner = in_process_runner(container)
     with caplog.at_level("ERROR", logger="clipstream.email"):
-        for _ in range(8):
+        for _ in range(7):
             await runner.run_until_idle()
             clock.advance(timedelta(minutes=10))
+        assert "could not be sent" not in caplog.text  # still retrying
+        assert failed() == before
+        await runner.run_until_idle()
+    assert attempts == SEND_EMAIL.retry.max_attempts == 8
     assert "verify_email email to ana@example.com could not be sent" in caplog.text
+    assert failed() == before + 1
+    clock.advance(timedelta(hours=1))
+    await runner.run_until_idle()
+    assert attempts == 8  # never retried forever
 
 
 async def test_with_the_policy_videos_and_comments_need_a_verified_address(
