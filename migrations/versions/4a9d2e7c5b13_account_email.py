@@ -4,7 +4,7 @@ Accounts that exist before this revision keep `email_verified = false` (they ver
 `POST /auth/email/verification`); seeded data is loaded verified.
 
 Revision ID: 4a9d2e7c5b13
-Revises: a4c6e8f0b2d1
+Revises: f3a95243835b
 Create Date: 2026-12-02 09:40:00.000000
 """
 
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "4a9d2e7c5b13"
-down_revision: str | Sequence[str] | None = "a4c6e8f0b2d1"
+down_revision: str | Sequence[str] | None = "f3a95243835b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
