@@ -37,3 +37,5 @@ class User:
     @property
     def is_suspended(self) -> bool:
         return self.suspended_at is not None
+
+    email_verified: bool = False  # the owner proved `email` is theirs (a link sent to it)

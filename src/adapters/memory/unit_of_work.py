@@ -7,6 +7,7 @@ from types import TracebackType
 from adapters.jobs.memory import MemoryTaskQueue
 from adapters.memory.blocks import MemoryBlockRepository
 from adapters.memory.deletions import MemoryDeletionQueue
+from adapters.memory.email_tokens import MemoryEmailTokenRepository
 from adapters.memory.moderation import MemoryAuditLog, MemoryReportRepository
 from adapters.memory.saves import MemorySaveRepository
 from adapters.memory.sessions import MemorySessionRepository
@@ -43,6 +44,7 @@ class MemoryUnitOfWork(UnitOfWork):
     _audit_log: MemoryAuditLog
     _watches: MemoryWatchRepository
     _saves: MemorySaveRepository
+    _email_tokens: MemoryEmailTokenRepository
     _tasks: MemoryTaskQueue
 
     def __init__(self, store: MemoryDatabase, clock: Clock | None = None) -> None:
@@ -65,6 +67,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._audit_log = MemoryAuditLog(self._store.state)
         self._watches = MemoryWatchRepository(self._store.state)
         self._saves = MemorySaveRepository(self._store.state)
+        self._email_tokens = MemoryEmailTokenRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
 
@@ -115,6 +118,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def saves(self) -> MemorySaveRepository:
         return self._saves
+
+    @property
+    def email_tokens(self) -> MemoryEmailTokenRepository:
+        return self._email_tokens
 
     @property
     def tasks(self) -> MemoryTaskQueue:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from adapters.jobs.sql_queue import SqlTaskQueue
 from adapters.sqlalchemy.blocks import SqlBlockRepository
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
+from adapters.sqlalchemy.email_tokens import SqlEmailTokenRepository
 from adapters.sqlalchemy.errors import database_errors, is_outage
 from adapters.sqlalchemy.reports import SqlAuditLog, SqlReportRepository
 from adapters.sqlalchemy.saves import SqlSaveRepository
@@ -55,6 +56,7 @@ class SqlUnitOfWork(UnitOfWork):
     _audit_log: SqlAuditLog
     _watches: SqlWatchRepository
     _saves: SqlSaveRepository
+    _email_tokens: SqlEmailTokenRepository
     _tasks: TaskQueue
 
     def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
@@ -86,6 +88,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._audit_log = SqlAuditLog(connection)
         self._watches = SqlWatchRepository(connection)
         self._saves = SqlSaveRepository(connection)
+        self._email_tokens = SqlEmailTokenRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
 
@@ -136,6 +139,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def saves(self) -> SqlSaveRepository:
         return self._saves
+
+    @property
+    def email_tokens(self) -> SqlEmailTokenRepository:
+        return self._email_tokens
 
     @property
     def tasks(self) -> TaskQueue:

@@ -184,6 +184,7 @@ def _mutable(user: User) -> dict[str, Any]:
         "bio": user.bio,
         "avatar_url": user.avatar_url,
         "avatar_version": user.avatar_version,
+        "email_verified": user.email_verified,
         "updated_at": user.updated_at,
     }
 
@@ -206,6 +207,7 @@ def user_from_row(row: Row[Any]) -> User:
         avatar_version=row.avatar_version,
         role=Role(row.role),
         suspended_at=row.suspended_at,
+        email_verified=row.email_verified,
     )
 
 

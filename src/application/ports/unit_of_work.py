@@ -10,6 +10,7 @@ from application.ports.audit_log import AuditLog
 from application.ports.block_repository import BlockRepository
 from application.ports.comment_repository import CommentRepository
 from application.ports.deletion_queue import DeletionQueue
+from application.ports.email_token_repository import EmailTokenRepository
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
 from application.ports.report_repository import ReportRepository
@@ -63,6 +64,9 @@ class UnitOfWork(Protocol):
 
     @property
     def saves(self) -> SaveRepository: ...
+
+    @property
+    def email_tokens(self) -> EmailTokenRepository: ...
 
     @property
     def tasks(self) -> TaskQueue:

@@ -72,9 +72,13 @@ class UserOut(UserSummaryOut):
 
 
 class MeOut(UserOut):
-    """The signed-in account, with its email address and role."""
+    """The signed-in account, with its email address, whether that address is verified, and its
+    role."""
 
     email: str
+    email_verified: Annotated[
+        bool, Meta(description="Whether the owner followed a link sent to `email`.")
+    ]
     role: Literal["user", "moderator", "admin"]
 
 
@@ -128,6 +132,7 @@ def me_out(user: User) -> MeOut:
         is_following=None,
         is_blocking=None,
         email=user.email,
+        email_verified=user.email_verified,
         role=user.role.value,
     )
 
