@@ -2,7 +2,7 @@
 moderation state of videos and comments (what the visibility rule reads).
 
 Revision ID: 836e4f27b216
-Revises: f3a95243835b
+Revises: 4a9d2e7c5b13
 Create Date: 2026-12-02 09:17:13.283246
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "836e4f27b216"
-down_revision: str | Sequence[str] | None = "f3a95243835b"
+down_revision: str | Sequence[str] | None = "4a9d2e7c5b13"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

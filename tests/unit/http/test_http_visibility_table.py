@@ -86,6 +86,8 @@ READS: dict[str, Read | str] = {
     "/api/v1/media/{token:str}": "a signed URL handed out by a playback read that applied the rule",
     "/api/v1/moderation/cases": "moderators only: the queue shows every reported target",
     "/api/v1/moderation/log": "moderators only",
+    "/account/verify-email": "the server's own page of the email flow (static HTML)",
+    "/account/reset-password": "the server's own page of the email flow (static HTML)",
     "/health/live": "no content",
     "/health/ready": "no content",
     "/metrics": "no content",
