@@ -73,11 +73,16 @@ class Forbidden(DomainError):
     """Authenticated, but not allowed to do this."""
 
 
-class TooManyAttempts(DomainError):
-    """Too many failed attempts; retry after `retry_after_seconds`."""
+class EmailUnverified(Forbidden):
+    """The action needs an account whose email address is verified."""
 
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(
-            f"Too many failed login attempts. Try again in {retry_after_seconds} seconds."
-        )
+    def __init__(self) -> None:
+        super().__init__("Verify your email address first (POST /api/v1/auth/email/verification).")
+
+
+class TooManyAttempts(DomainError):
+    """Too many attempts; retry after `retry_after_seconds`."""
+
+    def __init__(self, retry_after_seconds: int, what: str = "failed login attempts") -> None:
+        super().__init__(f"Too many {what}. Try again in {retry_after_seconds} seconds.")
         self.retry_after_seconds = retry_after_seconds

@@ -29,3 +29,4 @@ class User:
     video_count: int = 0
     like_count: int = 0
     avatar_version: str | None = None  # set while `avatar_url` is an avatar uploaded here
+    email_verified: bool = False  # the owner proved `email` is theirs (a link sent to it)

@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from application.ports.task_queue import period_cron
+from entrypoints.email_settings import DEFAULT_MAIL_FROM, parse_mail_from, parse_smtp_url
 from entrypoints.logs import LOG_FORMATS, LogFormat, default_log_format
 
 T = TypeVar("T")
@@ -90,6 +91,19 @@ class Settings:
     x264_preset: str = "veryfast"
     x264_crf: int = 23
 
+    # Account email.
+    smtp_url: str | None = field(default=None, repr=False)  # may carry a password
+    mail_from: str = DEFAULT_MAIL_FROM
+    web_url: str | None = None
+    require_verified_email: bool = False
+    email_templates_dir: str | None = None
+    outbox_dir: str = "./var/outbox"
+
+    @property
+    def email_web_url(self) -> str:
+        """The base of the links in emails: `CLIPSTREAM_WEB_URL`, else `{PUBLIC_URL}/account`."""
+        return self.web_url or f"{self.api_base_url}/account"
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -113,8 +127,10 @@ class Settings:
                 return parse(raw.strip())
             except ValueError as error:
                 shown = (
-                    "<hidden>" if "SECRET" in name or "TOKEN" in name else repr(raw)
-                )  # never echo one
+                    "<hidden>"
+                    if "SECRET" in name or "TOKEN" in name or name == "SMTP_URL"
+                    else repr(raw)
+                )  # never echo one (an SMTP URL may carry a password)
                 problems.append(f"CLIPSTREAM_{name}={shown}: {error}")
                 return default
 
@@ -184,6 +200,12 @@ class Settings:
             x264_preset=read("X264_PRESET", _choice(*X264_PRESETS), defaults.x264_preset),
             x264_crf=read("X264_CRF", _int_between(0, 51), defaults.x264_crf),
             log_format=read("LOG_FORMAT", _log_format, default_log_format(mode)),
+            smtp_url=read("SMTP_URL", _smtp_url, None),
+            mail_from=read("MAIL_FROM", parse_mail_from, DEFAULT_MAIL_FROM),
+            web_url=read("WEB_URL", _http_url, None),
+            require_verified_email=read("REQUIRE_VERIFIED_EMAIL", _bool, False),
+            email_templates_dir=read("EMAIL_TEMPLATES_DIR", _directory, None),
+            outbox_dir=read("OUTBOX_DIR", _path, defaults.outbox_dir),
         )
         if mode == "production":
             if not secret:
@@ -377,6 +399,23 @@ def _http_url(raw: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an absolute http(s) URL")
     return raw.rstrip("/")
+
+
+def _smtp_url(raw: str) -> str:
+    parse_smtp_url(raw)
+    return raw
+
+
+def _directory(raw: str) -> str:
+    if not os.path.isdir(raw):
+        raise ValueError("is not a directory")
+    return raw
+
+
+def _path(raw: str) -> str:
+    if "\x00" in raw:
+        raise ValueError("is not a path")
+    return raw
 
 
 def _redis_url(raw: str) -> str:

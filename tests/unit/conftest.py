@@ -9,6 +9,7 @@ from dependency_injector import providers
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
+from adapters.email.memory import MemoryEmailSender
 from entrypoints.composition import Container, build_container
 from entrypoints.config import Settings
 from entrypoints.http.app import create_app
@@ -42,6 +43,8 @@ def make_container(clock: ManualClock) -> Callable[..., Container]:
         container.core.clock.override(providers.Object(clock))
         # Videos are "processed" by a fake (no decoding, no child process): see fake_media.
         container.core.media.override(providers.Object(FakeMediaProcessor()))
+        # Emails go to a list (`outbox`), never to ./var/outbox or a server.
+        container.core.email_sender.override(providers.Object(MemoryEmailSender()))
         return container
 
     return make

@@ -67,4 +67,6 @@ def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
         del state.sessions[session_id]
     for token_hash in [h for h, t in state.refresh_tokens.items() if t.session_id in doomed]:
         del state.refresh_tokens[token_hash]
+    for token_hash in [h for h, t in state.email_tokens.items() if t.user_id == user_id]:
+        del state.email_tokens[token_hash]
     del state.users[user_id]

@@ -11,6 +11,7 @@ from adapters.jobs.records import StoredJob
 from application.ports.deletion_queue import PendingDeletion
 from application.ports.hashtag_queries import TrendingHashtag
 from domain.comments import Comment
+from domain.email_tokens import EmailToken
 from domain.sessions import RefreshToken, Session
 from domain.users import User
 from domain.videos import Video
@@ -24,6 +25,7 @@ class MemoryState:
     users: dict[UUID, User] = field(default_factory=dict)
     sessions: dict[UUID, Session] = field(default_factory=dict)
     refresh_tokens: dict[str, RefreshToken] = field(default_factory=dict)
+    email_tokens: dict[str, EmailToken] = field(default_factory=dict)
     videos: dict[UUID, Video] = field(default_factory=dict)
     deletions: dict[str, tuple[PendingDeletion, datetime]] = field(default_factory=dict)
     follows: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (follower, followee)

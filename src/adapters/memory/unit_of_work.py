@@ -6,6 +6,7 @@ from types import TracebackType
 
 from adapters.jobs.memory import MemoryTaskQueue
 from adapters.memory.deletions import MemoryDeletionQueue
+from adapters.memory.email_tokens import MemoryEmailTokenRepository
 from adapters.memory.saves import MemorySaveRepository
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.social import (
@@ -38,6 +39,7 @@ class MemoryUnitOfWork(UnitOfWork):
     _comments: MemoryCommentRepository
     _watches: MemoryWatchRepository
     _saves: MemorySaveRepository
+    _email_tokens: MemoryEmailTokenRepository
     _tasks: MemoryTaskQueue
 
     def __init__(self, store: MemoryDatabase, clock: Clock | None = None) -> None:
@@ -57,6 +59,7 @@ class MemoryUnitOfWork(UnitOfWork):
         self._comments = MemoryCommentRepository(self._store.state)
         self._watches = MemoryWatchRepository(self._store.state)
         self._saves = MemorySaveRepository(self._store.state)
+        self._email_tokens = MemoryEmailTokenRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
         return self
 
@@ -95,6 +98,10 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def saves(self) -> MemorySaveRepository:
         return self._saves
+
+    @property
+    def email_tokens(self) -> MemoryEmailTokenRepository:
+        return self._email_tokens
 
     @property
     def tasks(self) -> MemoryTaskQueue:

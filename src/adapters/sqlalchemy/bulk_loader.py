@@ -221,6 +221,7 @@ _USER_COLUMNS = (
     "following_count",
     "video_count",
     "like_count",
+    "email_verified",
 )
 
 
@@ -240,6 +241,7 @@ def _user_row(user: User) -> tuple[Any, ...]:
         user.following_count,
         user.video_count,
         user.like_count,
+        user.email_verified,
     )
 
 

@@ -57,6 +57,8 @@ users = Table(
     Column("bio", String(500), nullable=True),
     Column("avatar_url", String(2048), nullable=True),
     Column("avatar_version", String(64), nullable=True),  # of the avatar uploaded here, if any
+    # The owner followed a link sent to `email` (a verification, an email change, a reset).
+    Column("email_verified", Boolean, nullable=False, server_default=text("false")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     _counter("follower_count"),
@@ -102,6 +104,25 @@ refresh_tokens = Table(
     Column("created_at", UtcDateTime, nullable=False),
     Column("expires_at", UtcDateTime, nullable=False, index=True),
     Column("spent_at", UtcDateTime, nullable=True),
+)
+
+# Tokens that emails carry (verify an address, confirm an email change, reset a password), known
+# only by their SHA-256 hash; `email` is the address the link went to.
+email_tokens = Table(
+    "email_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(20), nullable=False),
+    Column("email", String(254), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False, index=True),
+    Column("spent_at", UtcDateTime, nullable=True),
+    CheckConstraint(
+        "purpose IN ('verify_email', 'change_email', 'reset_password')", name="purpose"
+    ),
+    # A user's tokens of one purpose, newest first (rate limits; a newer reset spends older ones).
+    Index(None, "user_id", "purpose", "created_at"),
 )
 
 # --- videos ---------------------------------------------------------------------------------------

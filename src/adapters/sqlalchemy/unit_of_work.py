@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.jobs.sql_queue import SqlTaskQueue
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
+from adapters.sqlalchemy.email_tokens import SqlEmailTokenRepository
 from adapters.sqlalchemy.errors import database_errors, is_outage
 from adapters.sqlalchemy.saves import SqlSaveRepository
 from adapters.sqlalchemy.sessions import SqlSessionRepository
@@ -50,6 +51,7 @@ class SqlUnitOfWork(UnitOfWork):
     _comments: SqlCommentRepository
     _watches: SqlWatchRepository
     _saves: SqlSaveRepository
+    _email_tokens: SqlEmailTokenRepository
     _tasks: TaskQueue
 
     def __init__(self, engine: AsyncEngine, tasks: TaskQueueFactory | None = None) -> None:
@@ -78,6 +80,7 @@ class SqlUnitOfWork(UnitOfWork):
         self._comments = SqlCommentRepository(connection)
         self._watches = SqlWatchRepository(connection)
         self._saves = SqlSaveRepository(connection)
+        self._email_tokens = SqlEmailTokenRepository(connection)
         self._tasks = self._task_queue(connection)
         return self
 
@@ -116,6 +119,10 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def saves(self) -> SqlSaveRepository:
         return self._saves
+
+    @property
+    def email_tokens(self) -> SqlEmailTokenRepository:
+        return self._email_tokens
 
     @property
     def tasks(self) -> TaskQueue:

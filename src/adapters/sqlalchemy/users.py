@@ -170,6 +170,7 @@ def _mutable(user: User) -> dict[str, Any]:
         "bio": user.bio,
         "avatar_url": user.avatar_url,
         "avatar_version": user.avatar_version,
+        "email_verified": user.email_verified,
         "updated_at": user.updated_at,
     }
 
@@ -190,6 +191,7 @@ def user_from_row(row: Row[Any]) -> User:
         video_count=row.video_count,
         like_count=row.like_count,
         avatar_version=row.avatar_version,
+        email_verified=row.email_verified,
     )
 
 

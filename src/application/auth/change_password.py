@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.auth.account_emails import AccountEmail, EmailRequest, queue_email
 from application.common.password_check import PasswordCheck
 from application.ports.clock import Clock
 from application.ports.password_hasher import PasswordHasher
@@ -31,6 +32,7 @@ class ChangePassword:
     Rules: the new password follows the password policy (8..256 characters). A wrong current password
     is refused (403) and counts towards the login lock-out. Every other session of the account is
     revoked (their refresh and access tokens stop working); the calling session stays signed in.
+    A "your password was changed" notice goes to the account's address.
     """
 
     def __init__(
@@ -62,4 +64,10 @@ class ChangePassword:
                 dataclasses.replace(current, password_hash=new_hash, updated_at=now)
             )
             await uow.sessions.revoke_all_for_user(command.user_id, now, keep=command.session_id)
+            await queue_email(
+                uow,
+                EmailRequest(
+                    kind=AccountEmail.PASSWORD_CHANGED, to=current.email, username=current.username
+                ),
+            )
             await uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from application.auth.account_emails import AccountEmail, EmailRequest, issue_token, queue_email
 from application.auth.results import IssuedTokens
 from application.auth.session_tokens import SessionTokens
 from application.common.validation import ErrorCollector
@@ -11,6 +12,7 @@ from application.ports.clock import Clock
 from application.ports.id_generator import IdGenerator
 from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.email_tokens import EmailTokenPurpose
 from domain.errors import EmailTaken, UsernameTaken
 from domain.users import User
 from domain.values import Email, Password, Username, parse_display_name
@@ -30,7 +32,8 @@ class Register:
     Rules: the username (3..30 of `[a-z0-9_.]`, lower-cased) and the email (lower-cased) are unique,
     case-insensitively; the password has 8..256 characters, all significant; the display name has at
     most 50. Every invalid field is reported at once. A taken username or email is a conflict. The new
-    account starts a session: the response carries its first access and refresh tokens.
+    account starts a session: the response carries its first access and refresh tokens. Its address
+    starts unverified; the first verification email is queued in the same transaction.
     """
 
     def __init__(
@@ -77,5 +80,15 @@ class Register:
         async with self._uow() as uow:
             await uow.users.add(user)  # raises UsernameTaken/EmailTaken if a racing request won
             issued = await self._session_tokens.start_session(uow, user)
+            token = await issue_token(uow, user.id, EmailTokenPurpose.VERIFY_EMAIL, user.email, now)
+            await queue_email(
+                uow,
+                EmailRequest(
+                    kind=AccountEmail.VERIFY_EMAIL,
+                    to=user.email,
+                    username=user.username,
+                    token=token,
+                ),
+            )
             await uow.commit()
         return issued

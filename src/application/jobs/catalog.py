@@ -69,6 +69,23 @@ after the last failed attempt it is `failed` ("processing failed"). One job per 
 RENEW_POSTER = TaskSpec(name="videos.renew_poster", queue=MEDIA_QUEUE, retry=_MEDIA_RETRY)
 """`{video_id}`: a new poster at the moment the owner picked (`posterAtSeconds`)."""
 
+# Email: the mail server may be away for a while (a restart, a network cut): retried with back-off
+# for about half an hour (5 s, 10 s, 20 s... at most 10 min apart, 8 attempts); then given up,
+# logged and counted (`clipstream_emails_failed_total`).
+_EMAIL_RETRY = RetryPolicy(
+    max_attempts=8, backoff=timedelta(seconds=5), max_backoff=timedelta(minutes=10)
+)
+
+SEND_EMAIL = TaskSpec(name="email.send", queue=DEFAULT_QUEUE, retry=_EMAIL_RETRY)
+"""`{kind, to, username, token?, new_email?}`: render an account email and hand it to the mail
+system."""
+
+PREPARE_PASSWORD_RESET = TaskSpec(
+    name="auth.prepare_password_reset", queue=DEFAULT_QUEUE, retry=_SWEEP_RETRY
+)
+"""`{email}`: a reset token and its email for the account with this address, if there is one (the
+request answers before anything is looked up, so its timing tells nothing)."""
+
 TASKS: tuple[TaskSpec, ...] = (
     EXPIRE_UPLOADS,
     RETRY_STORAGE_DELETIONS,
@@ -78,6 +95,8 @@ TASKS: tuple[TaskSpec, ...] = (
     FORGET_OLD_WATCHES,
     PROCESS_VIDEO,
     RENEW_POSTER,
+    SEND_EMAIL,
+    PREPARE_PASSWORD_RESET,
 )
 """Every task of the application."""
 

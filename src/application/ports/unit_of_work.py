@@ -8,6 +8,7 @@ from typing import Protocol
 
 from application.ports.comment_repository import CommentRepository
 from application.ports.deletion_queue import DeletionQueue
+from application.ports.email_token_repository import EmailTokenRepository
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
 from application.ports.save_repository import SaveRepository
@@ -51,6 +52,9 @@ class UnitOfWork(Protocol):
 
     @property
     def saves(self) -> SaveRepository: ...
+
+    @property
+    def email_tokens(self) -> EmailTokenRepository: ...
 
     @property
     def tasks(self) -> TaskQueue:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.common.email_policy import VerifiedEmailPolicy
 from application.common.visibility import likeable_video
 from application.ports.clock import Clock
 from application.ports.comment_queries import CommentQueries, CommentView
@@ -12,7 +13,7 @@ from application.ports.id_generator import IdGenerator
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.social.comments import comment_view
 from domain.comments import Comment, parse_body
-from domain.errors import NotFound
+from domain.errors import InvalidToken, NotFound
 from domain.ranking import engagement_points
 
 
@@ -29,12 +30,19 @@ class CreateComment:
 
     Threads are one level deep: a reply to a reply attaches to its top-level comment. The video's
     `commentCount` counts replies too; the top-level comment's `replyCount` counts its replies.
+    With `CLIPSTREAM_REQUIRE_VERIFIED_EMAIL`, the author's address must be verified (403).
     """
 
     def __init__(
-        self, uow: UnitOfWorkFactory, queries: CommentQueries, clock: Clock, ids: IdGenerator
+        self,
+        uow: UnitOfWorkFactory,
+        queries: CommentQueries,
+        clock: Clock,
+        ids: IdGenerator,
+        email_policy: VerifiedEmailPolicy | None = None,
     ) -> None:
         self._uow = uow
+        self._email_policy = email_policy or VerifiedEmailPolicy()
         self._queries = queries
         self._clock = clock
         self._ids = ids
@@ -42,6 +50,11 @@ class CreateComment:
     async def execute(self, command: CreateCommentCommand) -> CommentView:
         body = parse_body(command.body)
         async with self._uow() as uow:
+            if self._email_policy.required:  # the author is read only when the policy applies
+                author = await uow.users.get(command.author_id)
+                if author is None:
+                    raise InvalidToken()
+                self._email_policy.check(author)
             video = await likeable_video(uow, command.video_id, command.author_id)
             parent_id = None
             if command.parent_id is not None:

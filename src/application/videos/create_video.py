@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.common.email_policy import VerifiedEmailPolicy
 from application.common.storage_ready import require_usable_storage
 from application.common.validation import ErrorCollector
 from application.ports.clock import Clock
@@ -53,7 +54,8 @@ class CreateVideo:
     `complete` needs. Upload URLs expire at `upload.expiresAt`; a video never completed expires
     after the upload deadline (default 24 h) and its stored bytes are removed. While the storage
     is not usable (a bucket that is missing or does not answer, a folder that takes no file),
-    nothing is created and the answer is 503.
+    nothing is created and the answer is 503. With `CLIPSTREAM_REQUIRE_VERIFIED_EMAIL`, the
+    owner's address must be verified (403).
     """
 
     def __init__(
@@ -63,8 +65,10 @@ class CreateVideo:
         policy: UploadPolicy,
         clock: Clock,
         ids: IdGenerator,
+        email_policy: VerifiedEmailPolicy | None = None,
     ) -> None:
         self._uow = uow
+        self._email_policy = email_policy or VerifiedEmailPolicy()
         self._storage = storage
         self._policy = policy
         self._clock = clock
@@ -82,6 +86,7 @@ class CreateVideo:
             owner = await uow.users.get(command.owner_id)
         if owner is None:
             raise InvalidToken()
+        self._email_policy.check(owner)
         await require_usable_storage(self._storage)
 
         video_id = self._ids.new_id()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from dependency_injector import providers
 from litestar.stores.memory import MemoryStore
 from litestar.stores.registry import StoreRegistry
 from redis.asyncio import Redis
 
+from adapters.email.jinja_templates import JinjaEmailTemplates
+from adapters.email.outbox import OutboxEmailSender
+from adapters.email.smtp import SmtpEmailSender, SmtpServer
 from adapters.media.encoder_settings import X264Settings
 from adapters.media.pillow_images import PillowImageProcessor
 from adapters.media.pyav_processor import MediaLimits, PyAvMediaProcessor
@@ -24,6 +28,10 @@ from adapters.security.jwt_tokens import JwtTokenService
 from adapters.storage.media_urls import HmacMediaUrls
 from adapters.storage.upload_grants import HmacUploadGrants
 from adapters.system import SystemClock, Uuid7Generator
+from application.auth.send_email import MailSettings
+from application.common.email_policy import VerifiedEmailPolicy
+from application.ports.email_sender import EmailSender
+from application.ports.email_templates import EmailTemplates
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.view_deduplicator import ViewDeduplicator
 from application.ports.walk_store import WalkStore
@@ -31,6 +39,7 @@ from application.videos.settings import PlaybackPolicy, ProcessingPolicy, Upload
 from entrypoints.composition.ports import CorePorts
 from entrypoints.composition.wiring import Slot, singleton
 from entrypoints.config import Settings
+from entrypoints.email_settings import parse_smtp_url
 
 
 def _api_base_url(settings: Settings) -> str:
@@ -54,6 +63,34 @@ def build_processing_policy(settings: Settings) -> ProcessingPolicy:
         max_duration_seconds=settings.max_duration_seconds,
         keep_originals=settings.keep_originals,
     )
+
+
+def _email_sender(settings: Settings) -> EmailSender:
+    """SMTP with `CLIPSTREAM_SMTP_URL`; else `.eml` files under the outbox directory (development)."""
+    if settings.smtp_url is None:
+        return OutboxEmailSender(Path(settings.outbox_dir), settings.mail_from)
+    url = parse_smtp_url(settings.smtp_url)
+    server = SmtpServer(
+        host=url.host,
+        port=url.port,
+        implicit_tls=url.implicit_tls,
+        username=url.username,
+        password=url.password,
+    )
+    return SmtpEmailSender(server, settings.mail_from)
+
+
+def _email_templates(settings: Settings) -> EmailTemplates:
+    directory = settings.email_templates_dir
+    return JinjaEmailTemplates(Path(directory) if directory else None)
+
+
+def _mail_settings(settings: Settings) -> MailSettings:
+    return MailSettings(web_url=settings.email_web_url)
+
+
+def _email_policy(settings: Settings) -> VerifiedEmailPolicy:
+    return VerifiedEmailPolicy(required=settings.require_verified_email)
 
 
 def _memory_stores() -> StoreRegistry:
@@ -106,6 +143,15 @@ class Core(CorePorts):
     )
     processing_policy: providers.Singleton[ProcessingPolicy] = providers.Singleton(
         build_processing_policy, settings
+    )
+    # Account email: delivery, texts, links, and whether creating content needs a verified address.
+    email_sender: providers.Singleton[EmailSender] = providers.Singleton(_email_sender, settings)
+    email_templates: providers.Singleton[EmailTemplates] = providers.Singleton(
+        _email_templates, settings
+    )
+    mail_settings: providers.Singleton[MailSettings] = providers.Singleton(_mail_settings, settings)
+    email_policy: providers.Singleton[VerifiedEmailPolicy] = providers.Singleton(
+        _email_policy, settings
     )
     # The HTTP layer's stores (Litestar's rate limit counts in them).
     stores = singleton(_memory_stores)

@@ -47,7 +47,7 @@ class Worker(Protocol):
 
 def application_bindings(container: Container) -> list[TaskBinding]:
     """The use case behind every task of the catalog."""
-    from entrypoints.http.observability import UPLOADS
+    from entrypoints.http.observability import EMAILS_FAILED, UPLOADS
 
     async def expire_uploads(_payload: object) -> None:
         expired = await container.maintenance.expire_uploads().execute()
@@ -78,6 +78,10 @@ def application_bindings(container: Container) -> list[TaskBinding]:
         command = FailProcessingCommand(video_id=UUID(str(payload["video_id"])), error=error)
         await container.videos.fail_processing().execute(command)
 
+    async def give_up_email(payload: Payload, error: str) -> None:
+        EMAILS_FAILED.labels(kind=str(payload.get("kind", ""))).inc()
+        await container.auth.send_email().give_up(payload, error)
+
     async def renew_poster(payload: Payload) -> None:
         command = RenewPosterCommand(video_id=UUID(str(payload["video_id"])))
         await container.videos.renew_poster().execute(command)
@@ -91,6 +95,10 @@ def application_bindings(container: Container) -> list[TaskBinding]:
         TaskBinding(catalog.FORGET_OLD_WATCHES, forget_old_watches),
         TaskBinding(catalog.PROCESS_VIDEO, process_video, give_up_processing),
         TaskBinding(catalog.RENEW_POSTER, renew_poster),
+        TaskBinding(catalog.SEND_EMAIL, container.auth.send_email().execute_job, give_up_email),
+        TaskBinding(
+            catalog.PREPARE_PASSWORD_RESET, container.auth.prepare_password_reset().execute_job
+        ),
     ]
 
 

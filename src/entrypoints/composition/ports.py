@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from dependency_injector import containers, providers
 
+from application.auth.send_email import MailSettings
+from application.common.email_policy import VerifiedEmailPolicy
 from application.common.idempotency import IdempotentRequests
 from application.common.password_check import PasswordCheck
 from application.common.storage_cleanup import StorageCleanup
@@ -21,6 +23,8 @@ from application.ports.clock import Clock
 from application.ports.collection_queries import CollectionQueries
 from application.ports.comment_queries import CommentQueries
 from application.ports.dependency_probe import DependencyProbe
+from application.ports.email_sender import EmailSender
+from application.ports.email_templates import EmailTemplates
 from application.ports.feed_queries import FeedQueries
 from application.ports.follow_queries import FollowQueries
 from application.ports.hashtag_queries import HashtagQueries
@@ -46,7 +50,7 @@ from entrypoints.composition.wiring import Slot
 
 class CorePorts(containers.DeclarativeContainer):
     """Time, identifiers, credentials, state shared between instances, upload and playback rules,
-    picture decoding: `Core`."""
+    picture decoding, email delivery: `Core`."""
 
     clock: Slot[Clock] = providers.Dependency()
     ids: Slot[IdGenerator] = providers.Dependency()
@@ -63,6 +67,10 @@ class CorePorts(containers.DeclarativeContainer):
     images: Slot[ImageProcessor] = providers.Dependency()
     media: Slot[MediaProcessor] = providers.Dependency()
     processing_policy: Slot[ProcessingPolicy] = providers.Dependency()
+    email_sender: Slot[EmailSender] = providers.Dependency()
+    email_templates: Slot[EmailTemplates] = providers.Dependency()
+    mail_settings: Slot[MailSettings] = providers.Dependency()
+    email_policy: Slot[VerifiedEmailPolicy] = providers.Dependency()
 
 
 class StoragePorts(containers.DeclarativeContainer):

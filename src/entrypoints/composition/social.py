@@ -37,7 +37,12 @@ class SocialUseCases(Ports):
     like_comment = singleton(LikeComment, Ports.unit_of_work, Ports.clock)
     unlike_comment = singleton(UnlikeComment, Ports.unit_of_work)
     create_comment = singleton(
-        CreateComment, Ports.unit_of_work, Ports.comment_queries, Ports.clock, Ports.ids
+        CreateComment,
+        Ports.unit_of_work,
+        Ports.comment_queries,
+        Ports.clock,
+        Ports.ids,
+        Ports.email_policy,
     )
     edit_comment = singleton(EditComment, Ports.unit_of_work, Ports.comment_queries, Ports.clock)
     delete_comment = singleton(DeleteComment, Ports.unit_of_work)

@@ -25,7 +25,13 @@ class VideoUseCases(Ports):
     """Start, receive and finish uploads; read, list, edit, delete and stream videos."""
 
     create_video = singleton(
-        CreateVideo, Ports.unit_of_work, Ports.storage, Ports.upload_policy, Ports.clock, Ports.ids
+        CreateVideo,
+        Ports.unit_of_work,
+        Ports.storage,
+        Ports.upload_policy,
+        Ports.clock,
+        Ports.ids,
+        Ports.email_policy,
     )
     receive_upload = singleton(
         ReceiveUpload, Ports.unit_of_work, Ports.storage, Ports.upload_grants, Ports.clock

@@ -19,6 +19,7 @@ from prometheus_client import REGISTRY
 from entrypoints import composition
 from entrypoints.composition import Container
 from entrypoints.composition.jobs import in_background
+from entrypoints.http.account_pages import AccountPagesController
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.avatars import AvatarsController
@@ -44,7 +45,7 @@ from entrypoints.http.dependencies import app_dependencies, check_injections
 from entrypoints.http.docs import DOCS_PATH, swagger_ui, swagger_ui_assets
 from entrypoints.http.errors import problem, problem_details_config
 from entrypoints.http.middleware.problem_bodies import ProblemBodiesMiddleware
-from entrypoints.http.middleware.rate_limit import SharedRateLimitMiddleware
+from entrypoints.http.middleware.rate_limit import SharedRateLimitMiddleware, email_request_limit
 from entrypoints.http.middleware.request_context import RequestContextMiddleware
 from entrypoints.http.middleware.security_headers import SecurityHeadersMiddleware
 from entrypoints.http.observability import logging_plugin
@@ -187,6 +188,7 @@ def create_app(container: Container) -> Litestar:
             middleware_class=SharedRateLimitMiddleware,  # one atomic count across instances
         )
         middleware.append(rate_limit.middleware)
+        middleware.append(email_request_limit().middleware)
 
     authenticate = authenticate_as_declared(container.auth.authenticate)
 
@@ -203,6 +205,7 @@ def create_app(container: Container) -> Litestar:
         route_handlers=[
             api,
             HealthController,
+            AccountPagesController,
             metrics_router(settings.metrics_allow, settings.metrics_token),
             swagger_ui_assets(),
         ],

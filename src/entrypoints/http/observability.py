@@ -12,6 +12,12 @@ from prometheus_client import Counter
 from entrypoints.logs import LogFormat, redact_secrets, renderer, request_line
 
 UPLOADS = Counter("clipstream_uploads", "Finished uploads by outcome.", ["outcome"])
+EMAILS_FAILED = Counter(
+    "clipstream_emails_failed",
+    "Account emails given up after their last attempt (the mail server refused or was away), by "
+    "kind.",
+    ["kind"],
+)
 
 
 def logging_plugin(log_format: LogFormat = "json") -> StructlogPlugin:

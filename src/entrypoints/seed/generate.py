@@ -61,6 +61,7 @@ def users(
             avatar_version=avatar,
             created_at=created,
             updated_at=created,
+            email_verified=True,  # seeded accounts are verified (they have no mailbox)
             follower_count=plan.followers[user],
             following_count=plan.following[user],
             video_count=plan.published[user],

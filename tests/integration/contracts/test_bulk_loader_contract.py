@@ -132,6 +132,7 @@ async def test_what_a_load_stores_reads_back_as_the_repositories_store_it(
         like_count=1,
         avatar_url="http://api.test/api/v1/users/ana/avatar?v=a1",
         avatar_version="a1",
+        email_verified=True,
     )
     ben = make_user("ben")
     clip = make_video(

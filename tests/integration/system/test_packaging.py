@@ -82,4 +82,21 @@ def test_an_installed_wheel_migrates_a_database(tmp_path: Path) -> None:
         tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     heads = [path.stem.split("_")[0] for path in (ROOT / "migrations" / "versions").glob("*.py")]
     assert revision in heads
-    assert {"users", "videos", "comments", "follows"} <= tables
+    assert {"users", "videos", "comments", "follows", "email_tokens"} <= tables
+
+    # The built-in email templates ship with the code that renders them.
+    rendered = subprocess.run(
+        [
+            str(python),
+            "-c",
+            "from adapters.email.jinja_templates import JinjaEmailTemplates; "
+            "print(JinjaEmailTemplates().render('reset_password', "
+            "{'username': 'ana', 'email': 'a@b.example', 'link': 'https://x.example/r'}).subject)",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert rendered.stdout.strip() == "Reset your password", rendered.stderr

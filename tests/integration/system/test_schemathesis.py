@@ -30,6 +30,7 @@ from litestar.testing import TestClient
 from PIL import Image
 from schemathesis import Case
 from schemathesis.auths import AuthContext
+from schemathesis.checks import CheckFunction, positive_data_acceptance
 from schemathesis.core.result import Ok
 from schemathesis.hooks import HookContext
 
@@ -109,6 +110,15 @@ def before_call(ctx: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> No
         case.query = {name: value for name, value in case.query.items() if name != "cursor"}
 
 
+# The token of an email link is as opaque as a cursor: no schema tells one the server emailed from
+# a made-up one, which is rightly 422 ("unknown, spent or expired"). Every other check still runs
+# on these operations; their flows are tested with real emailed tokens (test_account_email.py).
+_EMAILED_TOKEN_OPERATIONS = {
+    ("POST", "/api/v1/auth/email/verify"),
+    ("POST", "/api/v1/auth/password/reset"),
+}
+
+
 @schema.parametrize()
 @settings(
     max_examples=MAX_EXAMPLES,
@@ -118,7 +128,10 @@ def before_call(ctx: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> No
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_openapi_document(case: Case[Any]) -> None:
-    case.call_and_validate()
+    excluded: list[CheckFunction] = []
+    if (case.method.upper(), case.path) in _EMAILED_TOKEN_OPERATIONS:
+        excluded.append(positive_data_acceptance)
+    case.call_and_validate(excluded_checks=excluded)
 
 
 def test_the_fuzzed_set_covers_the_api() -> None:

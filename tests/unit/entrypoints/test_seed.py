@@ -189,6 +189,12 @@ async def test_the_same_seed_gives_the_same_data() -> None:
     assert users_of(first) != users_of(other)
 
 
+async def test_seeded_accounts_have_verified_addresses() -> None:
+    state = (await _seed_in_memory(SHAPES["busy"]))[1]
+    assert state.users
+    assert all(user.email_verified for user in state.users.values())
+
+
 async def test_every_phase_says_how_long_it_took() -> None:
     report, _, lines = await _seed_in_memory(SHAPES["busy"])
 

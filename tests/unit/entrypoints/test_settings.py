@@ -1,6 +1,7 @@
 import pytest
 
 from entrypoints.config import Settings, SettingsError
+from entrypoints.email_settings import SmtpUrl, parse_smtp_url
 
 GOOD_SECRET = "kQ3v_Zp8LwX2mN7rT4yB9cF1hJ6sD0gA5uE8iO3"  # random-looking, 39 characters
 PRODUCTION = {"CLIPSTREAM_ENV": "production", "CLIPSTREAM_JWT_SECRET": GOOD_SECRET}
@@ -203,3 +204,67 @@ def test_media_settings_are_read_and_validated() -> None:
     assert "'huge' is not a whole number" in message
     with pytest.raises(SettingsError, match="between 16 and 4096"):
         Settings.from_env({"CLIPSTREAM_RENDITION_HEIGHTS": "8000"})
+
+
+def test_email_settings_default_to_the_outbox_and_the_server_s_own_pages() -> None:
+    settings = Settings.from_env({"CLIPSTREAM_PUBLIC_URL": "https://clips.example/"})
+    assert settings.smtp_url is None
+    assert settings.mail_from == "Clipstream <no-reply@localhost>"
+    assert settings.email_web_url == "https://clips.example/account"
+    assert settings.require_verified_email is False
+    assert settings.outbox_dir == "./var/outbox"
+
+
+def test_email_settings_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "CLIPSTREAM_SMTP_URL": "smtps://mailer:p%40ss@smtp.example.com",
+            "CLIPSTREAM_MAIL_FROM": "Clips <hello@clips.example>",
+            "CLIPSTREAM_WEB_URL": "https://app.clips.example/account/",
+            "CLIPSTREAM_REQUIRE_VERIFIED_EMAIL": "true",
+        }
+    )
+    assert settings.email_web_url == "https://app.clips.example/account"
+    assert settings.mail_from == "Clips <hello@clips.example>"
+    assert settings.require_verified_email is True
+    assert "p%40ss" not in repr(settings)  # the SMTP password never reaches a log line
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("smtp://127.0.0.1:2525", SmtpUrl("127.0.0.1", 2525, implicit_tls=False)),
+        ("smtp://mail.example.com", SmtpUrl("mail.example.com", 587, implicit_tls=False)),
+        ("smtps://u:p%2Fw@mail.example.com", SmtpUrl("mail.example.com", 465, True, "u", "p/w")),
+    ],
+)
+def test_smtp_urls_give_host_port_tls_and_credentials(raw: str, expected: SmtpUrl) -> None:
+    assert parse_smtp_url(raw) == expected
+    assert parse_smtp_url(raw).password == expected.password
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "reason"),
+    [
+        ("SMTP_URL", "http://mail.example.com", "smtp://"),
+        ("SMTP_URL", "smtp://", "names no host"),
+        ("SMTP_URL", "smtp://mail.example.com:99999", "smtp://"),
+        ("SMTP_URL", "smtp://mail.example.com/path", "takes no path"),
+        ("SMTP_URL", "smtp://user@mail.example.com", "both a user and a password"),
+        ("MAIL_FROM", "not an address", "an address like"),
+        ("MAIL_FROM", "a@b.example\r\nBcc: x@y.example", "one line"),
+        ("WEB_URL", "ftp://app.example", "http(s) URL"),
+        ("REQUIRE_VERIFIED_EMAIL", "perhaps", "true or false"),
+        ("EMAIL_TEMPLATES_DIR", "/nonexistent/templates", "not a directory"),
+    ],
+)
+def test_bad_email_settings_are_refused_by_name(name: str, value: str, reason: str) -> None:
+    with pytest.raises(SettingsError, match=f"CLIPSTREAM_{name}") as error:
+        Settings.from_env({f"CLIPSTREAM_{name}": value})
+    assert reason in str(error.value)
+
+
+def test_a_bad_smtp_url_is_refused_without_echoing_its_password() -> None:
+    with pytest.raises(SettingsError) as error:
+        Settings.from_env({"CLIPSTREAM_SMTP_URL": "smtp://user:hunter2@:bad"})
+    assert "hunter2" not in str(error.value)

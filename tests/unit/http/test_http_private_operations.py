@@ -17,6 +17,7 @@ from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.schemas.users import MeOut
+from tests.support.emails import deliver, token_in
 from tests.support.fake_media import jpeg
 
 API = "/api/v1"
@@ -41,11 +42,17 @@ def _private_operations(app: Litestar) -> set[tuple[str, str]]:
     return found
 
 
-async def test_responses_with_tokens_or_the_account_are_never_stored(client: Client) -> None:
+async def test_responses_with_tokens_or_the_account_are_never_stored(
+    client: Client, container: Container
+) -> None:
     body = {"username": "ana", "email": "ana@example.com", "password": PASSWORD}
     answers: dict[tuple[str, str], Any] = {}
     registered = await client.post(f"{API}/auth/register", json=body)
     answers["POST", f"{API}/auth/register"] = registered
+    token = token_in((await deliver(container))[0])
+    answers["POST", f"{API}/auth/email/verify"] = await client.post(
+        f"{API}/auth/email/verify", json={"token": token}
+    )
     login = await client.post(f"{API}/auth/login", json={"login": "ana", "password": PASSWORD})
     answers["POST", f"{API}/auth/login"] = login
     refresh = {"refreshToken": login.json()["refreshToken"]}

@@ -372,6 +372,7 @@ async def test_abandoned_uploads_expire_and_their_bytes_go(
     api: Client, video_container: Container, clock: ManualClock
 ) -> None:
     ana = await signup(api, "ana")
+    await jobs.in_process_runner(video_container).run_until_idle()  # the verification email
     data = webm(7 * MIB)
     created = await create(api, ana, data, contentType="video/webm")
     await upload(api, created, data)  # parts uploaded, never completed

@@ -10,6 +10,7 @@ from litestar import delete, get, patch, put
 from litestar.params import FromPath, JSONBody, PathParameter, QueryParameter, SkipValidation
 from msgspec import UNSET
 
+from application.auth.request_email_change import RequestEmailChange, RequestEmailChangeCommand
 from application.auth.results import Principal
 from application.common.patch import KEEP
 from application.social.follow import FollowCommand, FollowUser, UnfollowUser
@@ -25,6 +26,7 @@ from entrypoints.http.caching import NO_STORE
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.schemas.auth import ChangeEmailIn
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.social import FollowStateOut, UserSummaryPageOut
 from entrypoints.http.schemas.users import (
@@ -102,6 +104,27 @@ class UsersController(ApiController):
     ) -> None:
         await delete_account.execute(
             DeleteAccountCommand(user_id=principal.user_id, password=data.password)
+        )
+
+    @put(
+        "/me/email",
+        operation_id="changeEmail",
+        status_code=202,
+        summary="Change the signed-in account's email address (confirmed from the new one)",
+        description=described_by(RequestEmailChange),
+        security=SECURITY,
+        responses=problems(401, 409, 429, json_body=True),
+    )
+    async def change_email(
+        self,
+        data: JSONBody[ChangeEmailIn],
+        principal: SkipValidation[Principal],
+        request_email_change: SkipValidation[RequestEmailChange],
+    ) -> None:
+        await request_email_change.execute(
+            RequestEmailChangeCommand(
+                user_id=principal.user_id, email=data.email, password=data.password
+            )
         )
 
     @get(

@@ -85,7 +85,7 @@ class VideoCommentsController(ApiController):
         summary="Comment on a video, or reply",
         description=described_by(CreateComment),
         security=SECURITY,
-        responses=problems(401, 404, 409, json_body=True),
+        responses=problems(401, 403, 404, 409, json_body=True),
     )
     async def create_comment(
         self,

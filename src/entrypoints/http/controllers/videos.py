@@ -94,7 +94,7 @@ class VideosController(ApiController):
         summary="Start a video upload",
         description=described_by(CreateVideo),
         security=SECURITY,
-        responses=problems(401, 409, json_body=True),
+        responses=problems(401, 403, 409, json_body=True),
     )
     async def create(
         self,

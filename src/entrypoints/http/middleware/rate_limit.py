@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from time import time
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
+from litestar import Request
 from litestar.exceptions import TooManyRequestsException
 from litestar.middleware.rate_limit import (
     DURATION_VALUES,
@@ -71,3 +72,26 @@ class SharedRateLimitMiddleware(RateLimitMiddleware):
             if self.config.set_rate_limit_headers:
                 send = self.create_send_wrapper(send=send, cache_object=counted)
         await self.app(scope, receive, send)
+
+
+EMAIL_REQUESTS = "email_requests"
+"""The `opt` key of routes that make the server email an address the caller names (forgot-password):
+a stricter per-client-address limit applies to them (`email_request_limit`)."""
+EMAIL_REQUESTS_PER_MINUTE = 10
+
+
+def _sends_email(request: Request[Any, Any, Any]) -> bool:
+    return bool(request.scope["route_handler"].opt.get(EMAIL_REQUESTS))
+
+
+def email_request_limit() -> RateLimitConfig:
+    """At most `EMAIL_REQUESTS_PER_MINUTE` requests a minute per client address on the routes marked
+    `EMAIL_REQUESTS`, counted apart from the general limit (its own store), the same way for every
+    address asked about."""
+    return RateLimitConfig(
+        rate_limit=("minute", EMAIL_REQUESTS_PER_MINUTE),
+        check_throttle_handler=_sends_email,
+        store=EMAIL_REQUESTS,
+        set_rate_limit_headers=False,  # the general limit's headers stay the ones shown
+        middleware_class=SharedRateLimitMiddleware,
+    )

@@ -82,6 +82,42 @@ class ChangePasswordIn(msgspec.Struct, rename="camel", forbid_unknown_fields=Tru
     new_password: NewPassword
 
 
+EmailToken = Annotated[
+    str,
+    Meta(
+        min_length=1,
+        max_length=512,
+        description="The `token` parameter of the link in the email.",
+    ),
+]
+
+
+class EmailTokenIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """The token of a verification or email-change link."""
+
+    token: EmailToken
+
+
+class ForgotPasswordIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """The address of the account whose password was forgotten."""
+
+    email: EmailAddress
+
+
+class ResetPasswordIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """The token of a reset link, and the new password."""
+
+    token: EmailToken
+    new_password: NewPassword
+
+
+class ChangeEmailIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """The new address, and the current password."""
+
+    email: EmailAddress
+    password: AnyPassword
+
+
 class TokensOut(msgspec.Struct, rename="camel"):
     """A session's tokens: send `accessToken` as `Authorization: Bearer ...`; refresh before it expires."""
 

@@ -68,9 +68,12 @@ class UserOut(UserSummaryOut):
 
 
 class MeOut(UserOut):
-    """The signed-in account, with its email address."""
+    """The signed-in account, with its email address and whether that address is verified."""
 
     email: str
+    email_verified: Annotated[
+        bool, Meta(description="Whether the owner followed a link sent to `email`.")
+    ]
 
 
 class UserPageOut(msgspec.Struct, rename="camel"):
@@ -114,7 +117,12 @@ def user_out(profile: Profile) -> UserOut:
 
 
 def me_out(user: User) -> MeOut:
-    return MeOut(**_user_fields(user), is_following=None, email=user.email)  # type: ignore[arg-type]
+    return MeOut(
+        **_user_fields(user),  # type: ignore[arg-type]
+        is_following=None,
+        email=user.email,
+        email_verified=user.email_verified,
+    )
 
 
 def summary_out(user: User, is_following: bool | None) -> UserSummaryOut:

@@ -1,0 +1,1 @@
+"""Email adapters: SMTP (aiosmtplib), an outbox directory of `.eml` files, memory; Jinja2 templates."""
