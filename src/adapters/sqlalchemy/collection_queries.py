@@ -1,6 +1,6 @@
 """SQL read side of a user's collections (saved and liked videos) and of who liked a video.
 
-Like `SqlVideoQueries`, each call is one statement (`read_statements`) on a connection of its own,
+Like `SqlVideoQueries`, each call is one statement (`collection_statements`) on a connection of its own,
 the videos' authors (or the likers) joined and the viewer's flags computed in the same statement.
 """
 
@@ -12,7 +12,7 @@ from uuid import UUID
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from adapters.sqlalchemy import read_statements as statements
+from adapters.sqlalchemy import collection_statements as statements
 from adapters.sqlalchemy.read_statements import FOLLOWS, page_params
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.video_queries import author_from_row, flag_from_row, video_view
