@@ -27,14 +27,14 @@ class CheckReadiness:
     Returns the dependencies that failed or did not answer in time (empty when ready). The reason
     of each is public: a `DependencyNotReady` says its own (what to fix); any other failure is only
     "unavailable", and its cause (the error, and where the dependency is) goes to the log once,
-    when the dependency starts failing or fails differently, not at every poll; its recovery is
-    logged too.
+    when the dependency starts failing or fails in another way (another kind of error), not at
+    every poll; its recovery is logged too.
     """
 
     def __init__(self, probes: Sequence[DependencyProbe], timeout: float = 2.0) -> None:
         self._probes = probes
         self._timeout = timeout
-        self._logged: dict[str, str] = {}  # dependency -> the cause last logged
+        self._logged: dict[str, str] = {}  # dependency -> the kind of failure last logged
 
     async def execute(self) -> list[NotReady]:
         results = await asyncio.gather(
@@ -59,8 +59,21 @@ class CheckReadiness:
                 if isinstance(error, TimeoutError)
                 else describe(error)
             )
-        if self._logged.get(probe.name) != cause:
-            self._logged[probe.name] = cause
+        kind = reason if isinstance(error, DependencyNotReady) else _kind(error)
+        if self._logged.get(probe.name) != kind:
+            self._logged[probe.name] = kind
             at = f" ({probe.location})" if probe.location else ""
             logger.error("readiness: the %s%s is not ready: %s", probe.name, at, cause)
         return reason
+
+
+def _kind(error: BaseException) -> str:
+    """What kind of failure an error is, without the details that change at every attempt (a
+    temporary file's name, a port, a request id): its chain of types and error numbers."""
+    kinds: list[str] = []
+    current: BaseException | None = error
+    while current is not None and len(kinds) < 4:
+        errno = getattr(current, "errno", None)
+        kinds.append(type(current).__name__ + (f"[{errno}]" if isinstance(errno, int) else ""))
+        current = current.__cause__ or current.__context__
+    return " <- ".join(kinds)

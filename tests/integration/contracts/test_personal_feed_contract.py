@@ -7,9 +7,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from typing import Any
 from uuid import UUID, uuid4
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from adapters.memory.social_queries import MemoryFeedQueries
 from adapters.memory.store import MemoryDatabase
@@ -240,3 +243,63 @@ async def test_fresh_and_followed_videos_and_pinned_ones_left_out(adapters: Adap
     assert [row.view.video.id for row in found] == [fresh.id, by_friend.id]  # newest first
     assert await ranked(adapters, viewer.id, pinned) == {popular_fresh.id, old_stranger.id}
     assert fresh.id not in await older(adapters, viewer.id, pinned)
+
+
+@pytest.mark.postgres
+async def test_postgres_personal_statements_read_indexes(own_postgres_engine: AsyncEngine) -> None:
+    engine = own_postgres_engine  # it ANALYZEs what it loads
+    viewer, creator = make_user("viewer"), make_user("creator")
+    async with SqlUnitOfWorkFactory(engine)() as uow:
+        await uow.users.add(viewer)
+        await uow.users.add(creator)
+        await uow.follows.add(viewer.id, creator.id, T0)
+        await uow.commit()
+    async with engine.begin() as connection:  # 5,000 published videos over two weeks
+        await connection.exec_driver_sql(
+            "INSERT INTO videos (id, owner_id, caption, visibility, status, content_type,"
+            " size_bytes, storage_key, created_at, updated_at, published_at, rank, view_count)"
+            " SELECT gen_random_uuid(), %(owner)s, 'clip', 'public', 'ready', 'video/mp4', 1,"
+            " 'k' || n, %(t0)s::timestamptz - n * interval '4 minutes',"
+            " %(t0)s::timestamptz - n * interval '4 minutes',"
+            " %(t0)s::timestamptz - n * interval '4 minutes', n, n %% 50"
+            " FROM generate_series(1, 5000) AS n",
+            {"owner": creator.id, "t0": SNAPSHOT},
+        )
+        await connection.exec_driver_sql("ANALYZE")
+    feeds, tastes = SqlFeedQueries(engine), SqlTasteQueries(engine)
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        statements.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        await feeds.fresh_and_followed(
+            viewer.id,
+            snapshot=SNAPSHOT,
+            since=SINCE,
+            fresh_since=SNAPSHOT - timedelta(hours=48),
+            max_views=20,
+            limit=100,
+            personal=PERSONAL,
+        )
+        await feeds.published_among(viewer.id, [uuid4() for _ in range(20)])
+        await tastes.interactions(viewer.id, watched_since=SINCE, limit=200)
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    selects = [(s, p) for s, p in statements if s.lstrip().upper().startswith("SELECT")]
+    plans = []
+    async with engine.connect() as connection:
+        for index, (statement, parameters) in enumerate(selects):
+            if index == 2:  # the viewer's own rows are few here: ask for the plan at scale
+                await connection.exec_driver_sql("SET enable_seqscan = off")
+            rows = await connection.exec_driver_sql("EXPLAIN " + statement, parameters)
+            plans.append("\n".join(row[0] for row in rows))
+
+    fresh_plan, among_plan, taste_plan = plans
+    assert "ix_videos_published_at_id" in fresh_plan, fresh_plan
+    assert "pk_videos" in among_plan, among_plan
+    for plan in plans:
+        assert "Seq Scan on videos" not in plan, plan
+    assert "ix_follows_follower_id_created_at_followee_id" in taste_plan, taste_plan
+    assert "Seq Scan" not in taste_plan, taste_plan

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -152,3 +153,28 @@ def test_development_warns_answers_503_to_uploads_and_recovers_when_the_bucket_a
     assert len([c for c in causes if "is not ready" in c]) == 1, causes
     assert f"s3://{bucket} at {moto_endpoint}" in causes[0]
     assert "available again" in causes[-1]
+
+
+@pytest.mark.slow
+def test_a_storage_folder_removed_while_serving_is_logged_once_and_recovers(
+    tmp_path: Path,
+) -> None:
+    media = tmp_path / "media"
+    log_path = tmp_path / "server.log"
+    with (
+        _live_server(_env(tmp_path, str(media)), log_path) as base,
+        httpx.Client(base_url=base, timeout=10) as client,
+    ):
+        assert client.get("/health/ready").status_code == 200
+        shutil.rmtree(media)
+        for _ in range(3):  # each attempt fails on a file of another name
+            ready = client.get("/health/ready")
+            assert ready.status_code == 503
+            assert ready.json()["reasons"] == {"storage": "unavailable"}
+        media.mkdir()
+        assert client.get("/health/ready").status_code == 200
+    lines = [line for line in log_path.read_text().splitlines() if "readiness: the storage" in line]
+    assert len(lines) == 2, lines
+    assert f"readiness: the storage (folder {media}) is not ready: " in lines[0]
+    assert "FileNotFoundError" in lines[0]
+    assert "the storage is available again" in lines[1]

@@ -48,6 +48,10 @@ async def test_an_outage_is_only_unavailable_publicly_and_its_cause_is_logged_on
     with caplog.at_level(logging.INFO):
         for _ in range(3):
             assert await readiness.execute() == [NotReady("storage", "unavailable")]
+        # The same failure whose details change at every attempt (a temporary file's name).
+        storage.failure = RuntimeError("head_bucket failed again")
+        storage.failure.__cause__ = ConnectionError("connection refused on port 51234")
+        assert await readiness.execute() == [NotReady("storage", "unavailable")]
         [logged] = [r.getMessage() for r in caplog.records]
         assert logged == (
             "readiness: the storage (s3://clips at http://127.0.0.1:9000) is not ready: "

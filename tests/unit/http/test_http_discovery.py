@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.memory.store import MemoryDatabase
@@ -16,7 +17,7 @@ from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from tests.unit.http.test_http_social import API, person
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 @pytest.fixture

@@ -6,13 +6,14 @@ from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from entrypoints.composition import Container
 from entrypoints.http.app import create_app
 from tests.unit.http.test_http_social import API, Person, person
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 
 
 @pytest.fixture

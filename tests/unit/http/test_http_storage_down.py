@@ -32,7 +32,7 @@ async def test_uploads_answer_503_while_the_storage_refuses_and_work_once_it_is_
 ) -> None:
     container = make_container(public_url=BASE)
     storage = _MissingBucket(grants=container.core.upload_grants(), public_url=BASE)
-    container.adapters.storage.override(providers.Object(storage))
+    container.adapters.override_providers(storage=providers.Object(storage))
     async with AsyncTestClient(app=create_app(container), base_url=BASE) as api:
         body = {"username": "ana", "email": "ana@example.com", "password": "x" * 12}
         account = (await api.post(f"{API}/auth/register", json=body)).json()
