@@ -25,7 +25,9 @@ CATALOG = {
     " WHERE n.nspname = 'public' AND t.typname LIKE 'procrastinate%'",
     "indexes": "SELECT indexdef FROM pg_indexes"
     " WHERE schemaname = 'public' AND tablename LIKE 'procrastinate%'",
-    "triggers": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal",
+    # procrastinate's triggers (the audit log's append-only trigger is the application's own)
+    "triggers": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    " AND tgname LIKE 'procrastinate%'",
 }
 
 
