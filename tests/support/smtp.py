@@ -57,8 +57,10 @@ class SmtpTestServer:
             self.envelopes.append((sender, recipients))
             self._lock.notify_all()
 
-    def start(self) -> None:
-        controller = Controller(_Recorder(self), hostname="127.0.0.1", port=self.port)
+    def start(self, **options: Any) -> None:
+        """Listen (again) on the server's port; `options` go to aiosmtpd (`tls_context` and
+        `require_starttls` for STARTTLS, `ssl_context` for TLS from the first byte)."""
+        controller = Controller(_Recorder(self), hostname="127.0.0.1", port=self.port, **options)
         controller.start()
         self._controller = controller
 

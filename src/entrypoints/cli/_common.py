@@ -76,6 +76,17 @@ def require_usable_storage(settings: Settings) -> None:
     )
 
 
+def warn_without_mail_server(settings: Settings) -> None:
+    """In production, say loudly that account emails reach nobody without `CLIPSTREAM_SMTP_URL`
+    (they are written to the outbox directory, the development default)."""
+    if settings.env == "production" and settings.smtp_url is None:
+        logger.warning(
+            "CLIPSTREAM_SMTP_URL is not set: account emails (verification, password reset) are "
+            "written to %s as .eml files and reach nobody; set it to your mail server",
+            settings.outbox_dir,
+        )
+
+
 def port(raw: str) -> int:
     value = int(raw)
     if not 0 < value < 65536:

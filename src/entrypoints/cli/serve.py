@@ -17,6 +17,7 @@ from entrypoints.cli._common import (
     positive,
     require_current_schema,
     require_usable_storage,
+    warn_without_mail_server,
 )
 
 APP_FACTORY = "entrypoints.http.app:create_default_app"
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> None:
         os.environ["CLIPSTREAM_JWT_SECRET"] = secrets.token_urlsafe(48)
     refuse_a_taken_address(args.host, args.port)
     require_usable_storage(settings)
+    warn_without_mail_server(settings)
     public_url = settings.public_url or _local_url(args.host, args.port)
     os.environ["CLIPSTREAM_PUBLIC_URL"] = public_url
     os.environ["CLIPSTREAM_LOG_FORMAT"] = settings.log_format  # the worker processes agree

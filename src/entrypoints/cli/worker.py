@@ -15,6 +15,7 @@ from entrypoints.cli._common import (
     positive,
     require_current_schema,
     require_usable_storage,
+    warn_without_mail_server,
 )
 
 logger = logging.getLogger("clipstream")
@@ -65,6 +66,7 @@ def add_parser(
 def run(args: argparse.Namespace) -> None:
     settings = load_settings()
     require_usable_storage(settings)
+    warn_without_mail_server(settings)
     if settings.is_sqlite:
         migrate_database(settings, quiet=True)
     require_current_schema(settings)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import ssl
+import subprocess
 from collections.abc import Awaitable, Callable, Iterator
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
@@ -127,3 +129,65 @@ async def test_the_outbox_logs_the_link_so_a_developer_can_follow_it(
         await sender.send(_email())
     assert "https://clips.example/account/reset-password?token=abc" in caplog.text
     assert [p.suffix for p in (tmp_path / "outbox").iterdir()] == [".eml"]
+
+
+@pytest.fixture(scope="module")
+def server_tls(tmp_path_factory: pytest.TempPathFactory) -> ssl.SSLContext:
+    """A TLS context with a self-signed certificate for 127.0.0.1 (no client trusts it)."""
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def _certificate_refused(error: BaseException) -> bool:
+    """Whether the error (or one it was raised from) is a refused server certificate."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError) or "CERTIFICATE_VERIFY_FAILED" in str(
+            seen
+        ):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+async def test_smtp_upgrades_with_starttls_when_the_server_offers_it(
+    server_tls: ssl.SSLContext,
+) -> None:
+    server = SmtpTestServer()
+    server.start(tls_context=server_tls, require_starttls=True)
+    try:
+        sender = SmtpEmailSender(SmtpServer(host="127.0.0.1", port=server.port), SENDER)
+        with pytest.raises(Exception) as failure:  # noqa: PT011 (aiosmtplib's error types)
+            await sender.send(_email())
+        # It tried TLS (and checked the certificate) rather than sending in the clear.
+        assert _certificate_refused(failure.value), repr(failure.value)
+        assert server.messages == []
+    finally:
+        server.stop()
+
+
+async def test_smtps_speaks_tls_from_the_first_byte(server_tls: ssl.SSLContext) -> None:
+    server = SmtpTestServer()
+    server.start(ssl_context=server_tls)
+    try:
+        sender = SmtpEmailSender(
+            SmtpServer(host="127.0.0.1", port=server.port, implicit_tls=True, timeout_seconds=5),
+            SENDER,
+        )
+        with pytest.raises(Exception) as failure:  # noqa: PT011 (aiosmtplib's error types)
+            await sender.send(_email())
+        assert _certificate_refused(failure.value), repr(failure.value)
+        assert server.messages == []
+    finally:
+        server.stop()

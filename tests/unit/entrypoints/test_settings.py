@@ -268,3 +268,17 @@ def test_a_bad_smtp_url_is_refused_without_echoing_its_password() -> None:
     with pytest.raises(SettingsError) as error:
         Settings.from_env({"CLIPSTREAM_SMTP_URL": "smtp://user:hunter2@:bad"})
     assert "hunter2" not in str(error.value)
+
+
+def test_production_without_a_mail_server_is_said_loudly(caplog: pytest.LogCaptureFixture) -> None:
+    from entrypoints.cli._common import warn_without_mail_server
+
+    with caplog.at_level("WARNING", logger="clipstream"):
+        warn_without_mail_server(Settings.from_env({}))
+        assert caplog.text == ""  # development: the outbox is the point
+        warn_without_mail_server(
+            Settings.from_env({**PRODUCTION, "CLIPSTREAM_SMTP_URL": "smtp://m"})
+        )
+        assert caplog.text == ""
+        warn_without_mail_server(Settings.from_env(PRODUCTION))
+    assert "CLIPSTREAM_SMTP_URL is not set" in caplog.text
