@@ -49,7 +49,7 @@ lint: $(DEV) ## ruff (lint and format) and import-linter (the layers)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
-check-types: $(DEV) ## mypy, strict
+check-types: $(DEV) ## mypy, strict, over src, bench and tests
 	$(BIN)/mypy
 
 unit: $(DEV) ## The unit tests only (fast, no services)

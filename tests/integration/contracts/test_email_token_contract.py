@@ -11,7 +11,8 @@ from uuid import UUID
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.email_tokens import EmailToken, EmailTokenPurpose
 from domain.users import User
-from tests.integration.contracts.test_repository_contract import T0, add_users, make_user
+from tests.integration.contracts.test_repository_contract import add_users
+from tests.support.builders import T0, make_user
 
 VERIFY = EmailTokenPurpose.VERIFY_EMAIL
 RESET = EmailTokenPurpose.RESET_PASSWORD

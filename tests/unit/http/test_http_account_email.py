@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from dependency_injector import providers
+from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from adapters.email.memory import MemoryEmailSender
@@ -18,7 +19,7 @@ from tests.support.clock import ManualClock
 from tests.support.emails import deliver, sent_to, token_in
 from tests.unit.http.test_http_auth import API, PASSWORD, assert_problem, bearer, register
 
-Client = AsyncTestClient  # type: ignore[type-arg]
+Client = AsyncTestClient[Litestar]
 PROBLEM = "urn:clipstream:problem:"
 
 
