@@ -35,8 +35,9 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
 
-run: $(RUNTIME) ## Serve on the embedded default (SQLite + local files under ./var)
-	$(BIN)/clipstream serve
+# `make run PORT=8010 HOST=0.0.0.0`, or any option of `clipstream serve` in ARGS.
+run: $(RUNTIME) ## Serve on the embedded default (SQLite + local files under ./var); PORT=, HOST=, ARGS=
+	$(BIN)/clipstream serve $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)) $(ARGS)
 
 # The browser test of /schema gets Debian's chromium, installed with apt-get if missing.
 test: lint check-types $(CHROMIUM) ## Every check and test: lint, layering, types, unit and integration

@@ -39,6 +39,7 @@ from sqlalchemy import Select
 from sqlalchemy.engine import make_url
 
 from adapters.postgres.read_pool import CompiledSelect
+from adapters.sqlalchemy import feed_statements
 from adapters.sqlalchemy import read_statements as statements
 
 API = "/api/v1"
@@ -62,8 +63,8 @@ def _sql(statement: Select[Any]) -> str:
 _SESSION, _USER = _sql(statements.SESSION_BY_ID), _sql(statements.USER_BY_ID)
 _VIDEO = _sql(statements.video_by_id(_PG, True))
 STATEMENTS: dict[str, tuple[str, ...]] = {
-    "for_you:GET": (_SESSION, _sql(statements.ranked_feed(_PG, True, False))),
-    "following:GET": (_SESSION, _sql(statements.following_feed(_PG, False))),
+    "for_you:GET": (_SESSION, _sql(feed_statements.ranked_feed(_PG, True, False))),
+    "following:GET": (_SESSION, _sql(feed_statements.following_feed(_PG, False))),
     "video:GET": (_SESSION, _VIDEO),
     "user_videos:GET": (_SESSION, _USER, _sql(statements.videos_of_owner(_PG, True, False, False))),
     "comments:GET": (_SESSION, _VIDEO, _sql(statements.top_level_comments(True, False, False))),

@@ -39,6 +39,7 @@ class Scale:
             "--comments", str(self.comments),
             "--follows", str(self.follows),
             "--seed", str(self.seed),
+            "--no-media",  # the reads do not touch the files; 13 copies a video would dominate
         ]  # fmt: skip
 
     def as_dict(self) -> dict[str, float]:

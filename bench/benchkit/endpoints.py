@@ -1,4 +1,4 @@
-"""The benchmarked endpoints (paths from ../shared/API.md) and the requests that load them."""
+"""The benchmarked endpoints (paths as in docs/api.md) and the requests that load them."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from uuid import UUID
 
 from domain.errors import ValidationFailed
+from domain.moderation import ModerationState
 
 BODY_MAX = 1000
 _CONTROL = {chr(c) for c in range(32)} - {"\n", "\t"} | {"\x7f"}
@@ -38,6 +39,9 @@ class Comment:
     edited_at: datetime | None = None
     reply_count: int = 0
     like_count: int = 0
+    # Changed only through `CommentRepository.set_moderation`.
+    moderation_state: ModerationState = ModerationState.VISIBLE
+    moderation_reason: str | None = None
     pinned_at: datetime | None = None  # when the video's owner pinned it (top-level only)
 
     @property

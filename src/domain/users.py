@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from domain.moderation import Role
+
 
 @dataclass(frozen=True, slots=True)
 class User:
@@ -29,3 +31,9 @@ class User:
     video_count: int = 0
     like_count: int = 0
     avatar_version: str | None = None  # set while `avatar_url` is an avatar uploaded here
+    role: Role = Role.USER  # changed only through `UserRepository.set_role`
+    suspended_at: datetime | None = None  # set while suspended (`UserRepository.set_suspended`)
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_at is not None

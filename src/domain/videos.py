@@ -11,6 +11,7 @@ from uuid import UUID
 
 from domain.errors import Conflict, ValidationFailed
 from domain.media import Rendition
+from domain.moderation import ModerationState
 
 CAPTION_MAX = 2200
 HASHTAG_MAX = 100
@@ -153,6 +154,9 @@ class Video:
     poster_version: str | None = None
     blurhash: str | None = None
     poster_at_seconds: float | None = None  # the frame the owner picked for the poster, if any
+    # Changed only through `VideoRepository.set_moderation` (a stale copy never overwrites it).
+    moderation_state: ModerationState = ModerationState.VISIBLE
+    moderation_reason: str | None = None
 
     @property
     def is_processed(self) -> bool:

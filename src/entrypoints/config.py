@@ -15,6 +15,7 @@ from typing import Literal, TypeVar
 from urllib.parse import urlsplit
 
 from application.ports.task_queue import period_cron
+from entrypoints.logs import LOG_FORMATS, LogFormat, default_log_format
 
 T = TypeVar("T")
 
@@ -77,6 +78,7 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     metrics_allow: tuple[str, ...] = LOOPBACK
     metrics_token: bytes | None = field(default=None, repr=False)
+    log_format: LogFormat = "json"
 
     # Media processing and playback.
     max_duration_seconds: int = 600
@@ -87,6 +89,9 @@ class Settings:
     media_url_ttl_seconds: int = 3600
     x264_preset: str = "veryfast"
     x264_crf: int = 23
+
+    # Safety: distinct reporters whose open reports hide a video or comment (0: never).
+    report_hide_threshold: int = 5
 
     @property
     def is_sqlite(self) -> bool:
@@ -159,6 +164,9 @@ class Settings:
             cors_origins=read("CORS_ORIGINS", _origins, ()),
             metrics_allow=read("METRICS_ALLOW", _networks, LOOPBACK),
             metrics_token=read("METRICS_TOKEN", _secret, None),
+            report_hide_threshold=read(
+                "REPORT_HIDE_THRESHOLD", _int_between(0, 1_000_000), defaults.report_hide_threshold
+            ),
             max_duration_seconds=read(
                 "MAX_DURATION_SECONDS", _int_between(1, 24 * 3600), defaults.max_duration_seconds
             ),
@@ -181,6 +189,7 @@ class Settings:
             ),
             x264_preset=read("X264_PRESET", _choice(*X264_PRESETS), defaults.x264_preset),
             x264_crf=read("X264_CRF", _int_between(0, 51), defaults.x264_crf),
+            log_format=read("LOG_FORMAT", _log_format, default_log_format(mode)),
         )
         if mode == "production":
             if not secret:
@@ -240,6 +249,13 @@ def weak_secret(value: bytes) -> str | None:
     if len(set(runs)) < 0.8 * len(runs):
         return "it is mostly a repetition"
     return None
+
+
+def _log_format(raw: str) -> LogFormat:
+    for option in LOG_FORMATS:
+        if raw == option:
+            return option
+    raise ValueError(f"must be one of {', '.join(LOG_FORMATS)}")
 
 
 def _choice(*options: str) -> Callable[[str], str]:

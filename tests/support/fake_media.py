@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from application.ports.image_processor import AvatarImages, ImageProcessor
 from application.ports.media_processor import (
     MediaProcessingFailed,
     MediaProcessor,
@@ -174,4 +175,18 @@ class FakeMediaProcessor(MediaProcessor):
             master_playlist=OutputFile("hls/master.m3u8", PLAYLIST),
             progressive=OutputFile("stream.mp4", "video/mp4"),
             files=tuple(files),
+        )
+
+
+@dataclass
+class FakeImageProcessor(ImageProcessor):
+    """Makes avatars without decoding anything: a plain JPEG square of each size per call."""
+
+    pictures: list[bytes] = field(default_factory=list)
+
+    async def avatar(self, data: bytes, *, sizes: tuple[int, ...], max_pixels: int) -> AvatarImages:
+        self.pictures.append(data)
+        shade = len(self.pictures) * 40 % 256
+        return AvatarImages(
+            "image/jpeg", {size: jpeg(size, size, (shade, 90, 160)) for size in sizes}
         )

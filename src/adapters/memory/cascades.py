@@ -3,6 +3,7 @@ the application's)."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from adapters.memory.store import MemoryState
@@ -46,18 +47,21 @@ def delete_user_cascade(state: MemoryState, user_id: UUID) -> None:
     and tokens."""
     if user_id not in state.users:
         return
-    for key in [k for k in state.follows if user_id in k]:
-        del state.follows[key]
-    for key in [k for k in state.video_likes if k[0] == user_id]:
-        del state.video_likes[key]
-    for key in [k for k in state.video_saves if k[0] == user_id]:
-        del state.video_saves[key]
-    for key in [k for k in state.comment_likes if k[0] == user_id]:
-        del state.comment_likes[key]
-    for key in [k for k in state.watches if k[0] == user_id]:
-        del state.watches[key]
-    for key in [k for k in state.not_interested if k[0] == user_id]:
-        del state.not_interested[key]
+    for pairs in (state.follows, state.blocks):  # either side
+        for pair in [k for k in pairs if user_id in k]:
+            del pairs[pair]
+    for report_id in [r.id for r in state.reports.values() if r.reporter_id == user_id]:
+        del state.reports[report_id]
+    own: tuple[dict[tuple[UUID, UUID], Any], ...] = (
+        state.video_likes,
+        state.video_saves,
+        state.comment_likes,
+        state.watches,
+        state.not_interested,
+    )
+    for table in own:  # rows keyed (user, something)
+        for key in [k for k in table if k[0] == user_id]:
+            del table[key]
     for comment_id in [c.id for c in state.comments.values() if c.author_id == user_id]:
         delete_comment_cascade(state, comment_id)  # nothing if gone with its top-level comment
     for video_id in [v.id for v in state.videos.values() if v.owner_id == user_id]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.blocks import listed
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.videos import MemoryVideoQueries
 from application.ports.collection_queries import (
@@ -14,6 +15,7 @@ from application.ports.collection_queries import (
     CollectionQueries,
     Liker,
 )
+from domain.moderation import ModerationState
 
 
 class MemoryCollectionQueries(CollectionQueries):
@@ -44,7 +46,9 @@ class MemoryCollectionQueries(CollectionQueries):
                 (
                     (when, user_id)
                     for (user_id, liked), when in state.video_likes.items()
-                    if liked == video_id and (after is None or (when, user_id) < after)
+                    if liked == video_id
+                    and (after is None or (when, user_id) < after)
+                    and listed(state, viewer_id, user_id, ModerationState.VISIBLE)
                 ),
                 reverse=True,
             )
@@ -71,6 +75,7 @@ class MemoryCollectionQueries(CollectionQueries):
                 for (collector, video_id), when in table.items()
                 if collector == user_id
                 and videos[video_id].is_visible_to(user_id)
+                and self._videos.listed(videos[video_id], user_id)
                 and (after is None or (when, video_id) < after)
             ),
             reverse=True,

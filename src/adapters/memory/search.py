@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from uuid import UUID
 
+from adapters.memory.blocks import listed
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.videos import MemoryVideoQueries
 from application.ports.search_index import FoundUser, FoundVideo, SearchIndex, SearchKey
+from domain.moderation import ModerationState
 from domain.search import SearchTerms, search_words, video_score
 from domain.users import User
 
@@ -98,6 +100,8 @@ class MemorySearchIndex(SearchIndex):
             for video in self._store.state.videos.values():
                 if not video.is_published or not set(terms.hashtags) <= set(video.hashtags):
                     continue
+                if not self._videos.listed(video, viewer_id):
+                    continue
                 relevance = _relevance(video.caption, terms)
                 if relevance is None:
                     continue
@@ -114,11 +118,14 @@ class MemorySearchIndex(SearchIndex):
             ]
 
     async def find_users(
-        self, text: str, *, after: SearchKey | None, limit: int
+        self, text: str, viewer_id: UUID | None, *, after: SearchKey | None, limit: int
     ) -> Sequence[FoundUser]:
         async with self._store.lock:
+            state = self._store.state
             found: list[tuple[float, UUID, User]] = []
-            for user in self._store.state.users.values():
+            for user in state.users.values():
+                if not listed(state, viewer_id, user.id, ModerationState.VISIBLE):
+                    continue
                 score = _user_score(user, text)
                 if score is not None and _below(after, (score, user.id)):
                     found.append((score, user.id, user))

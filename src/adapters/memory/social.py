@@ -12,6 +12,7 @@ from application.ports.comment_repository import CommentRepository
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
 from domain.comments import Comment
+from domain.moderation import ModerationState
 
 
 class MemoryFollowRepository(FollowRepository):
@@ -77,6 +78,15 @@ class MemoryCommentRepository(CommentRepository):
 
     async def delete(self, comment_id: UUID) -> int:
         return delete_comment_cascade(self._state, comment_id)
+
+    async def set_moderation(
+        self, comment_id: UUID, state: ModerationState, reason: str | None
+    ) -> None:
+        comment = self._state.comments.get(comment_id)
+        if comment is not None:
+            self._state.comments[comment_id] = dataclasses.replace(
+                comment, moderation_state=state, moderation_reason=reason
+            )
 
     async def add_to_counters(self, comment_id: UUID, *, replies: int = 0, likes: int = 0) -> None:
         comment = self._state.comments.get(comment_id)

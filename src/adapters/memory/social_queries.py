@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.blocks import listed, relation
 from adapters.memory.store import MemoryDatabase
 from adapters.memory.videos import MemoryVideoQueries
 from application.ports.comment_queries import (
@@ -20,6 +21,7 @@ from application.ports.feed_queries import FeedQueries, PersonalFilter, RankedVi
 from application.ports.follow_queries import FollowEntry, FollowKey, FollowQueries
 from application.ports.video_queries import VideoKey, VideoView
 from domain.comments import Comment
+from domain.moderation import ModerationState
 from domain.ranking import rank
 from domain.videos import Video
 from domain.watching import watched_enough
@@ -60,8 +62,16 @@ class MemoryFollowQueries(FollowQueries):
         after: FollowKey | None,
         limit: int,
     ) -> list[FollowEntry]:
-        ordered = sorted((p for p in pairs if after is None or p < after), reverse=True)[:limit]
         state = self._store.state
+        ordered = sorted(
+            (
+                p
+                for p in pairs
+                if (after is None or p < after)
+                and listed(state, viewer_id, p[1], ModerationState.VISIBLE)
+            ),
+            reverse=True,
+        )[:limit]
         return [
             FollowEntry(
                 user=state.users[user_id],
@@ -81,7 +91,10 @@ class MemoryCommentQueries(CommentQueries):
     async def get_view(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView | None:
         async with self._store.lock:
             comment = self._store.state.comments.get(comment_id)
-            return None if comment is None else self._view(comment, viewer_id)
+            if comment is None:
+                return None
+            block = relation(self._store.state, viewer_id, comment.author_id)
+            return dataclasses.replace(self._view(comment, viewer_id), block=block)
 
     async def top_level(
         self,
@@ -105,6 +118,7 @@ class MemoryCommentQueries(CommentQueries):
                 and c.parent_id is None
                 and not c.pinned
                 and (after is None or key(c) < after)
+                and self._listed(c, viewer_id)
             ]
             found.sort(key=key, reverse=True)
             return [self._view(c, viewer_id) for c in found[:limit]]
@@ -113,7 +127,9 @@ class MemoryCommentQueries(CommentQueries):
         async with self._store.lock:
             for comment in self._store.state.comments.values():
                 if comment.video_id == video_id and comment.pinned:
-                    return self._view(comment, viewer_id)
+                    return (
+                        self._view(comment, viewer_id) if self._listed(comment, viewer_id) else None
+                    )
             return None
 
     async def replies(
@@ -123,10 +139,16 @@ class MemoryCommentQueries(CommentQueries):
             found = [
                 c
                 for c in self._store.state.comments.values()
-                if c.parent_id == comment_id and (after is None or (c.created_at, c.id) > after)
+                if c.parent_id == comment_id
+                and (after is None or (c.created_at, c.id) > after)
+                and self._listed(c, viewer_id)
             ]
             found.sort(key=lambda c: (c.created_at, c.id))
             return [self._view(c, viewer_id) for c in found[:limit]]
+
+    def _listed(self, comment: Comment, viewer_id: UUID | None) -> bool:
+        state = self._store.state
+        return listed(state, viewer_id, comment.author_id, comment.moderation_state)
 
     def _view(self, comment: Comment, viewer_id: UUID | None) -> CommentView:
         state = self._store.state
@@ -158,6 +180,7 @@ class MemoryFeedQueries(FeedQueries):
                 if v.is_published
                 and v.owner_id in followed
                 and (after is None or (v.published_at, v.id) < after)
+                and self._videos.listed(v, viewer_id)
             ]
             found.sort(key=lambda v: (v.published_at, v.id), reverse=True)
             return [self._videos.view_of(v, viewer_id) for v in found[:limit]]
@@ -232,6 +255,7 @@ class MemoryFeedQueries(FeedQueries):
                 self._videos.view_of(video, viewer_id)
                 for video in found
                 if video.is_published
+                and self._videos.listed(video, viewer_id)
                 and (
                     viewer_id is None
                     or (
@@ -266,7 +290,10 @@ class MemoryFeedQueries(FeedQueries):
     def _left_out(
         self, video: Video, viewer_id: UUID | None, personal: PersonalFilter | None
     ) -> bool:
-        """Whether `personal` leaves the video out of the viewer's For You (lock held)."""
+        """Whether the visibility rule (`visibility.is_listed`), or `personal`, leaves the video out
+        of the viewer's feed (lock held)."""
+        if not self._videos.listed(video, viewer_id):
+            return True
         if personal is None or viewer_id is None:
             return False
         state = self._store.state

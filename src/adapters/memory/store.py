@@ -11,6 +11,7 @@ from adapters.jobs.records import StoredJob
 from application.ports.deletion_queue import PendingDeletion
 from application.ports.hashtag_queries import TrendingHashtag
 from domain.comments import Comment
+from domain.moderation import AuditEntry, Case, Report, TargetType
 from domain.sessions import RefreshToken, Session
 from domain.users import User
 from domain.videos import Video
@@ -33,6 +34,10 @@ class MemoryState:
         default_factory=dict
     )  # (user, comment)
     comments: dict[UUID, Comment] = field(default_factory=dict)
+    blocks: dict[tuple[UUID, UUID], datetime] = field(default_factory=dict)  # (blocker, blocked)
+    reports: dict[UUID, Report] = field(default_factory=dict)
+    cases: dict[tuple[TargetType, UUID], Case] = field(default_factory=dict)  # reasons: {}
+    audit_log: dict[UUID, AuditEntry] = field(default_factory=dict)
     jobs: dict[int, StoredJob] = field(default_factory=dict)
     job_schedule: dict[str, datetime] = field(default_factory=dict)  # periodic task -> next run
     watches: dict[tuple[UUID, UUID], Watch] = field(default_factory=dict)  # (user, video)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from types import TracebackType
 
 from adapters.jobs.memory import MemoryTaskQueue
+from adapters.memory.blocks import MemoryBlockRepository
 from adapters.memory.deletions import MemoryDeletionQueue
+from adapters.memory.moderation import MemoryAuditLog, MemoryReportRepository
 from adapters.memory.saves import MemorySaveRepository
 from adapters.memory.sessions import MemorySessionRepository
 from adapters.memory.social import (
@@ -36,6 +38,9 @@ class MemoryUnitOfWork(UnitOfWork):
     _follows: MemoryFollowRepository
     _likes: MemoryLikeRepository
     _comments: MemoryCommentRepository
+    _blocks: MemoryBlockRepository
+    _reports: MemoryReportRepository
+    _audit_log: MemoryAuditLog
     _watches: MemoryWatchRepository
     _saves: MemorySaveRepository
     _tasks: MemoryTaskQueue
@@ -55,6 +60,9 @@ class MemoryUnitOfWork(UnitOfWork):
         self._follows = MemoryFollowRepository(self._store.state)
         self._likes = MemoryLikeRepository(self._store.state)
         self._comments = MemoryCommentRepository(self._store.state)
+        self._blocks = MemoryBlockRepository(self._store.state)
+        self._reports = MemoryReportRepository(self._store.state)
+        self._audit_log = MemoryAuditLog(self._store.state)
         self._watches = MemoryWatchRepository(self._store.state)
         self._saves = MemorySaveRepository(self._store.state)
         self._tasks = MemoryTaskQueue(self._store.state, self._clock)
@@ -87,6 +95,18 @@ class MemoryUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> MemoryCommentRepository:
         return self._comments
+
+    @property
+    def blocks(self) -> MemoryBlockRepository:
+        return self._blocks
+
+    @property
+    def reports(self) -> MemoryReportRepository:
+        return self._reports
+
+    @property
+    def audit_log(self) -> MemoryAuditLog:
+        return self._audit_log
 
     @property
     def watches(self) -> MemoryWatchRepository:

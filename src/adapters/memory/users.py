@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.blocks import relation
 from adapters.memory.cascades import delete_user_cascade
 from adapters.memory.store import MemoryState
+from application.common.visibility import account_is_listed
 from application.ports.user_repository import UserRepository
 from domain.errors import EmailTaken, UsernameTaken
+from domain.moderation import Role
 from domain.users import User
 
 
@@ -34,6 +38,8 @@ class MemoryUserRepository(UserRepository):
                 following_count=stored.following_count,
                 video_count=stored.video_count,
                 like_count=stored.like_count,
+                role=stored.role,
+                suspended_at=stored.suspended_at,
             )
 
     async def delete(self, user_id: UUID) -> None:
@@ -87,17 +93,29 @@ class MemoryUserRepository(UserRepository):
         return next((u for u in self._state.users.values() if login in (u.username, u.email)), None)
 
     async def search_by_username_prefix(
-        self, prefix: str, *, after: str | None, limit: int
+        self, prefix: str, *, viewer_id: UUID | None, after: str | None, limit: int
     ) -> Sequence[User]:
         matches = sorted(
             (
                 u
                 for u in self._state.users.values()
-                if u.username.startswith(prefix) and (after is None or u.username > after)
+                if u.username.startswith(prefix)
+                and (after is None or u.username > after)
+                and account_is_listed(viewer_id, u, relation(self._state, viewer_id, u.id))
             ),
             key=lambda u: u.username,
         )
         return matches[:limit]
+
+    async def set_role(self, user_id: UUID, role: Role) -> None:
+        user = self._state.users.get(user_id)
+        if user is not None:
+            self._state.users[user_id] = dataclasses.replace(user, role=role)
+
+    async def set_suspended(self, user_id: UUID, suspended_at: datetime | None) -> None:
+        user = self._state.users.get(user_id)
+        if user is not None:
+            self._state.users[user_id] = dataclasses.replace(user, suspended_at=suspended_at)
 
     def _check_unique(self, user: User) -> None:
         for other in self._state.users.values():

@@ -7,10 +7,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.blocks import listed, relation
 from adapters.memory.cascades import delete_video_cascade
 from adapters.memory.store import MemoryDatabase, MemoryState
 from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoQueries, VideoView
 from application.ports.video_repository import VideoRepository
+from domain.moderation import ModerationState
 from domain.videos import Video, VideoStatus
 from domain.words import caption_words
 
@@ -39,8 +41,19 @@ class MemoryVideoRepository(VideoRepository):
             comment_count=stored.comment_count,
             share_count=stored.share_count,
             engagement_points=stored.engagement_points,
+            moderation_state=stored.moderation_state,
+            moderation_reason=stored.moderation_reason,
         )
         return True
+
+    async def set_moderation(
+        self, video_id: UUID, state: ModerationState, reason: str | None
+    ) -> None:
+        video = self._state.videos.get(video_id)
+        if video is not None:
+            self._state.videos[video_id] = dataclasses.replace(
+                video, moderation_state=state, moderation_reason=reason
+            )
 
     async def delete(self, video_id: UUID) -> None:
         delete_video_cascade(self._state, video_id)
@@ -111,7 +124,10 @@ class MemoryVideoQueries(VideoQueries):
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
         async with self._store.lock:  # read committed state only
             video = self._store.state.videos.get(video_id)
-            return None if video is None else self.view_of(video, viewer_id)
+            if video is None:
+                return None
+            block = relation(self._store.state, viewer_id, video.owner_id)
+            return dataclasses.replace(self.view_of(video, viewer_id), block=block)
 
     async def list_by_owner(
         self,
@@ -167,11 +183,20 @@ class MemoryVideoQueries(VideoQueries):
         viewer_id: UUID | None,
     ) -> list[VideoView]:
         videos = sorted(
-            (v for v in self._store.state.videos.values() if keep(v) and _before(after, key(v))),
+            (
+                v
+                for v in self._store.state.videos.values()
+                if keep(v) and _before(after, key(v)) and self.listed(v, viewer_id)
+            ),
             key=key,
             reverse=True,
         )
         return [self.view_of(v, viewer_id) for v in videos[:limit]]
+
+    def listed(self, video: Video, viewer_id: UUID | None) -> bool:
+        """Whether the video's author and moderation state let it into the viewer's lists
+        (`visibility.is_listed`; call with the store's lock held)."""
+        return listed(self._store.state, viewer_id, video.owner_id, video.moderation_state)
 
     def view_of(self, video: Video, viewer_id: UUID | None) -> VideoView:
         """The view of a video (call with the store's lock held)."""

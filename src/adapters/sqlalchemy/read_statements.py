@@ -22,16 +22,13 @@ from sqlalchemy import (
     Label,
     Select,
     Uuid,
-    all_,
     and_,
     any_,
     bindparam,
     exists,
     literal_column,
     null,
-    or_,
     select,
-    true,
     tuple_,
 )
 
@@ -39,7 +36,6 @@ from adapters.sqlalchemy.tables import (
     comment_likes,
     comments,
     follows,
-    not_interested,
     sessions,
     users,
     video_hashtags,
@@ -47,9 +43,14 @@ from adapters.sqlalchemy.tables import (
     video_saves,
     video_words,
     videos,
-    watches,
 )
 from adapters.sqlalchemy.videos import video_columns
+from adapters.sqlalchemy.visibility_statements import (
+    block_flags,
+    listed_account,
+    listed_content,
+    visible_to_viewer,
+)
 from domain.videos import VideoStatus, Visibility
 
 AUTHOR_PREFIX = "by_"
@@ -151,23 +152,46 @@ def follows_flag(user_id: ColumnElement[Any], signed_in: bool) -> Label[Any]:
     )
 
 
-def visible_to_viewer(signed_in: bool) -> ColumnElement[bool]:
-    """`domain.videos.Video.is_visible_to` in SQL: the owner (`viewer_id`) sees all of their
-    videos, others the ready public or unlisted ones."""
-    others = and_(
-        videos.c.status == literal_column(f"'{VideoStatus.READY.value}'"),
-        videos.c.visibility != literal_column(f"'{Visibility.PRIVATE.value}'"),
-    )
-    return or_(videos.c.owner_id == uuid_param("viewer_id"), others) if signed_in else others
-
-
 # --- accounts -----------------------------------------------------------------------------------
 
 SESSION_BY_ID = select(sessions).where(sessions.c.id == bindparam("session_id", type_=Uuid))
+# The session of a signed-in request and its account's role, in the same round trip.
+CALLER_BY_SESSION = (
+    select(sessions, users.c.role)
+    .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+    .where(sessions.c.id == bindparam("session_id", type_=Uuid))
+)
 USER_BY_ID = select(users).where(users.c.id == bindparam("user_id", type_=Uuid))
 USER_BY_USERNAME = select(users).where(
     users.c.username == bindparam("username", type_=users.c.username.type)
 )
+
+
+@functools.cache
+def account_view(by_username: bool, signed_in: bool) -> Select[Any]:
+    """The account `user_id` (or `username`) and the blocks between it and `viewer_id`."""
+    key = (
+        users.c.username == bindparam("username", type_=users.c.username.type)
+        if by_username
+        else users.c.id == uuid_param("user_id")
+    )
+    return select(users, *block_flags(users.c.id, signed_in)).where(key)
+
+
+@functools.cache
+def users_by_prefix(signed_in: bool, after: bool) -> Select[Any]:
+    """Accounts listed for `viewer_id` whose username is LIKE `pattern` (escaped with a
+    backslash), in username order after `after_username`, at most `page_limit`."""
+    query = select(users).where(
+        users.c.username.like(bindparam("pattern", type_=users.c.username.type), escape="\\"),
+        listed_account(signed_in),
+    )
+    if after:
+        query = query.where(
+            users.c.username > bindparam("after_username", type_=users.c.username.type)
+        )
+    return query.order_by(users.c.username).limit(bindparam("page_limit", type_=Integer))
+
 
 # --- videos -------------------------------------------------------------------------------------
 
@@ -204,10 +228,21 @@ def video_views(dialect_name: str, signed_in: bool) -> Select[Any]:
     )
 
 
+def listed_videos(dialect_name: str, signed_in: bool) -> Select[Any]:
+    """`video_views` of the videos whose author and moderation state are listed for the viewer."""
+    return video_views(dialect_name, signed_in).where(
+        listed_content(videos.c.owner_id, videos.c.moderation_state, signed_in)
+    )
+
+
 @functools.cache
 def video_by_id(dialect_name: str, signed_in: bool) -> Select[Any]:
-    """The video `video_id`."""
-    return video_views(dialect_name, signed_in).where(videos.c.id == uuid_param("video_id"))
+    """The video `video_id`, and the blocks between its author and the viewer."""
+    return (
+        video_views(dialect_name, signed_in)
+        .add_columns(*block_flags(videos.c.owner_id, signed_in))
+        .where(videos.c.id == uuid_param("video_id"))
+    )
 
 
 @functools.cache
@@ -215,7 +250,9 @@ def videos_of_owner(
     dialect_name: str, signed_in: bool, include_unlisted: bool, after: bool
 ) -> Select[Any]:
     """A page of the videos of `owner_id`, newest first (all of them, or only the published)."""
-    query = video_views(dialect_name, signed_in).where(videos.c.owner_id == uuid_param("owner_id"))
+    query = listed_videos(dialect_name, signed_in).where(
+        videos.c.owner_id == uuid_param("owner_id")
+    )
     if not include_unlisted:
         query = query.where(PUBLISHED)
     return keyset_page(query, (videos.c.created_at, videos.c.id), after=after)
@@ -227,7 +264,7 @@ def public_videos(
 ) -> Select[Any]:
     """A page of the published videos, newest first; with `hashtag`, only those tagged `hashtag`;
     with `words` > 0, only those whose caption has every word `word_0` ... `word_{words - 1}`."""
-    query = video_views(dialect_name, signed_in).where(PUBLISHED)
+    query = listed_videos(dialect_name, signed_in).where(PUBLISHED)
     if hashtag:
         query = query.where(
             exists().where(
@@ -259,8 +296,8 @@ def public_video_params(hashtag: str | None, words: tuple[str, ...]) -> dict[str
 def follow_list(
     direction: Literal["followers", "following"], signed_in: bool, after: bool
 ) -> Select[Any]:
-    """A page of the accounts following `user_id` (or that it follows), newest follow first, and
-    whether the viewer follows each.
+    """A page of the accounts following `user_id` (or that it follows) listed for `viewer_id`,
+    newest follow first, and whether the viewer follows each.
 
     Reads the index on (followee_id, created_at, follower_id) (or the other way round) backwards.
     """
@@ -275,7 +312,7 @@ def follow_list(
             follows_flag(users.c.id, signed_in),
         )
         .select_from(follows.join(users, users.c.id == listed_side))
-        .where(this_side == uuid_param("user_id"))
+        .where(this_side == uuid_param("user_id"), listed_account(signed_in, listed_side))
     )
     return keyset_page(query, (follows.c.created_at, listed_side), after=after)
 
@@ -291,120 +328,6 @@ def followed_among(dialect_name: str) -> Select[Any]:
     return select(follows.c.followee_id).where(
         follows.c.follower_id == uuid_param("viewer_id"), among
     )
-
-
-# --- feeds --------------------------------------------------------------------------------------
-
-
-@functools.cache
-def following_feed(dialect_name: str, after: bool) -> Select[Any]:
-    """A page of the published videos of the accounts `viewer_id` follows, newest first.
-
-    A semi-join on the viewer's follows; per followed owner, the partial index on
-    (owner_id, published_at, id) holds exactly their published videos in order.
-    """
-    followed = select(follows.c.followee_id).where(follows.c.follower_id == uuid_param("viewer_id"))
-    query = video_views(dialect_name, True).where(PUBLISHED, videos.c.owner_id.in_(followed))
-    return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
-
-
-def _personal_filter(dialect_name: str, pinned: bool) -> ColumnElement[bool]:
-    """What `application.ports.feed_queries.PersonalFilter` leaves out of the For You of
-    `viewer_id`: their own videos, those they marked not interested, and those their latest watch
-    since `watched_since` saw (to the end, or at least half: `domain.watching.watched_enough`).
-    Each is a probe of a primary key (viewer, video) per candidate row."""
-    viewer = uuid_param("viewer_id")
-    seen = exists().where(
-        watches.c.user_id == viewer,
-        watches.c.video_id == videos.c.id,
-        watches.c.watched_at > _time_param("watched_since"),
-        or_(
-            watches.c.completed == true(),
-            watches.c.watched_ms >= videos.c.duration_seconds * 500,
-        ),
-    )
-    unwanted = exists().where(
-        not_interested.c.user_id == viewer, not_interested.c.video_id == videos.c.id
-    )
-    left_out = [videos.c.owner_id != viewer, ~unwanted, ~seen]
-    if pinned:  # `pinned_ids`: a list, as one array parameter on PostgreSQL
-        if dialect_name == "postgresql":
-            left_out.append(videos.c.id != all_(bindparam("pinned_ids", type_=ARRAY(Uuid))))
-        else:
-            left_out.append(videos.c.id.not_in(bindparam("pinned_ids", expanding=True)))
-    return and_(*left_out)
-
-
-@functools.cache
-def ranked_feed(
-    dialect_name: str, signed_in: bool, after: bool, personal: bool = False, pinned: bool = False
-) -> Select[Any]:
-    """A page of the videos published in (`since`, `snapshot`], highest rank first; with
-    `personal`, without what `_personal_filter` leaves out.
-
-    Reads the partial index on (rank, id) backwards, skipping the few videos of the index's head
-    that lie outside the window; the rank orders exactly as the score (domain.ranking).
-    """
-    query = video_views(dialect_name, signed_in).where(
-        PUBLISHED,
-        videos.c.published_at > _time_param("since"),
-        videos.c.published_at <= _time_param("snapshot"),
-    )
-    if personal:
-        query = query.where(_personal_filter(dialect_name, pinned))
-    return keyset_page(query, (videos.c.rank, videos.c.id), after=after)
-
-
-@functools.cache
-def fresh_and_followed(dialect_name: str) -> Select[Any]:
-    """The `page_limit` newest videos published in (`since`, `snapshot`] by the accounts
-    `viewer_id` follows, or after `fresh_since` with fewer than `max_views` views, without what
-    `_personal_filter` leaves out; reads the partial index on (published_at, id) backwards."""
-    followed = select(follows.c.followee_id).where(follows.c.follower_id == uuid_param("viewer_id"))
-    fresh = and_(
-        videos.c.published_at > _time_param("fresh_since"),
-        videos.c.view_count < bindparam("max_views", type_=Integer),
-    )
-    query = video_views(dialect_name, True).where(
-        PUBLISHED,
-        videos.c.published_at > _time_param("since"),
-        videos.c.published_at <= _time_param("snapshot"),
-        or_(videos.c.owner_id.in_(followed), fresh),
-        _personal_filter(dialect_name, False),
-    )
-    return keyset_page(query, (videos.c.published_at, videos.c.id), after=False)
-
-
-@functools.cache
-def published_among(dialect_name: str, signed_in: bool) -> Select[Any]:
-    """The published videos among `video_ids` (a list): a probe of the primary key per id;
-    signed in, without the viewer's own and not-interested videos."""
-    if dialect_name == "postgresql":
-        among = videos.c.id == any_(bindparam("video_ids", type_=ARRAY(Uuid)))
-    else:
-        among = videos.c.id.in_(bindparam("video_ids", expanding=True))
-    query = video_views(dialect_name, signed_in).where(PUBLISHED, among)
-    if signed_in:
-        viewer = uuid_param("viewer_id")
-        unwanted = exists().where(
-            not_interested.c.user_id == viewer, not_interested.c.video_id == videos.c.id
-        )
-        query = query.where(videos.c.owner_id != viewer, ~unwanted)
-    return query
-
-
-@functools.cache
-def older_feed(
-    dialect_name: str, signed_in: bool, after: bool, personal: bool = False, pinned: bool = False
-) -> Select[Any]:
-    """A page of the videos published until `until`, newest first; with `personal`, without what
-    `_personal_filter` leaves out."""
-    query = video_views(dialect_name, signed_in).where(
-        PUBLISHED, videos.c.published_at <= _time_param("until")
-    )
-    if personal:
-        query = query.where(_personal_filter(dialect_name, pinned))
-    return keyset_page(query, (videos.c.published_at, videos.c.id), after=after)
 
 
 # --- comments -----------------------------------------------------------------------------------
@@ -427,10 +350,22 @@ def comment_views(signed_in: bool) -> Select[Any]:
     ).select_from(comments.join(users, users.c.id == comments.c.author_id))
 
 
+def listed_comments(signed_in: bool) -> Select[Any]:
+    """`comment_views` of the comments whose author and moderation state are listed for the
+    viewer."""
+    return comment_views(signed_in).where(
+        listed_content(comments.c.author_id, comments.c.moderation_state, signed_in)
+    )
+
+
 @functools.cache
 def comment_by_id(signed_in: bool) -> Select[Any]:
-    """The comment `comment_id`."""
-    return comment_views(signed_in).where(comments.c.id == uuid_param("comment_id"))
+    """The comment `comment_id`, and the blocks between its author and the viewer."""
+    return (
+        comment_views(signed_in)
+        .add_columns(*block_flags(comments.c.author_id, signed_in))
+        .where(comments.c.id == uuid_param("comment_id"))
+    )
 
 
 @functools.cache
@@ -442,7 +377,7 @@ def top_level_comments(signed_in: bool, top: bool, after: bool) -> Select[Any]:
     (video_id, created_at, id) and (video_id, like_count, created_at, id), which then serve the
     page in order.
     """
-    query = comment_views(signed_in).where(
+    query = listed_comments(signed_in).where(
         comments.c.video_id == uuid_param("video_id"),
         comments.c.parent_id.is_(None),
         comments.c.pinned_at.is_(None),
@@ -456,7 +391,7 @@ def top_level_comments(signed_in: bool, top: bool, after: bool) -> Select[Any]:
 @functools.cache
 def pinned_comment(signed_in: bool) -> Select[Any]:
     """The pinned comment of `video_id`, if any (the unique partial index on video_id)."""
-    return comment_views(signed_in).where(
+    return listed_comments(signed_in).where(
         comments.c.video_id == uuid_param("video_id"), comments.c.pinned_at.is_not(None)
     )
 
@@ -464,7 +399,7 @@ def pinned_comment(signed_in: bool) -> Select[Any]:
 @functools.cache
 def replies(signed_in: bool, after: bool) -> Select[Any]:
     """A page of the replies to `parent_id`, oldest first."""
-    query = comment_views(signed_in).where(comments.c.parent_id == uuid_param("parent_id"))
+    query = listed_comments(signed_in).where(comments.c.parent_id == uuid_param("parent_id"))
     return keyset_page(query, (comments.c.created_at, comments.c.id), after=after, descending=False)
 
 
@@ -489,15 +424,19 @@ def collected_videos(
                 users, users.c.id == videos.c.owner_id
             )
         )
-        .where(table.c.user_id == uuid_param("viewer_id"), visible_to_viewer(True))
+        .where(
+            table.c.user_id == uuid_param("viewer_id"),
+            visible_to_viewer(True),
+            listed_content(videos.c.owner_id, videos.c.moderation_state, True),
+        )
     )
     return keyset_page(query, (table.c.created_at, table.c.video_id), after=after)
 
 
 @functools.cache
 def video_likers(after: bool) -> Select[Any]:
-    """A page of the accounts that like `video_id`, newest like first, and whether the viewer
-    (`viewer_id`) follows each.
+    """A page of the accounts that like `video_id` listed for the viewer (`viewer_id`), newest like
+    first, and whether the viewer follows each.
 
     Reads the index on (video_id, created_at, user_id) backwards.
     """
@@ -508,6 +447,9 @@ def video_likers(after: bool) -> Select[Any]:
             follows_flag(users.c.id, True),
         )
         .select_from(video_likes.join(users, users.c.id == video_likes.c.user_id))
-        .where(video_likes.c.video_id == uuid_param("video_id"))
+        .where(
+            video_likes.c.video_id == uuid_param("video_id"),
+            listed_account(True, video_likes.c.user_id),
+        )
     )
     return keyset_page(query, (video_likes.c.created_at, video_likes.c.user_id), after=after)

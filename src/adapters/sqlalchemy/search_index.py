@@ -46,11 +46,12 @@ class SqlSearchIndex(SearchIndex):
         return [FoundVideo(view=video_view(row), score=float(row._mapping[SCORE])) for row in rows]
 
     async def find_users(
-        self, text: str, *, after: SearchKey | None, limit: int
+        self, text: str, viewer_id: UUID | None, *, after: SearchKey | None, limit: int
     ) -> Sequence[FoundUser]:
-        query = statements.user_search(self._dialect_name, after is not None)
+        query = statements.user_search(self._dialect_name, viewer_id is not None, after is not None)
         params = {
             **statements.user_search_params(self._dialect_name, text),
+            **viewer_params(viewer_id),
             **page_params(after, limit),
         }
         rows = await self._runner.rows(query, params)

@@ -35,9 +35,10 @@ from sqlalchemy import (
 from adapters.sqlalchemy.read_statements import (
     PUBLISHED,
     keyset_page,
-    video_views,
+    listed_videos,
 )
 from adapters.sqlalchemy.tables import users, video_hashtags, videos
+from adapters.sqlalchemy.visibility_statements import listed_account
 from domain.search import ENGAGEMENT_SCALE, RELEVANCE_STEPS, SearchTerms
 
 SCORE = "search_score"
@@ -99,7 +100,7 @@ def video_search(dialect_name: str, signed_in: bool, hashtags: int, after: bool)
     """A page of the published videos matching `match`, highest score first (see
     `domain.search.VIDEO_SCORE`), carrying every hashtag `hashtag_0` ... `hashtag_{hashtags - 1}`."""
     match = bindparam("match", type_=String)
-    query = video_views(dialect_name, signed_in)
+    query = listed_videos(dialect_name, signed_in)  # the visibility rule
     relevance: ColumnElement[Any]
     if dialect_name == "postgresql":
         tsquery = func.to_tsquery(
@@ -145,8 +146,9 @@ def user_search_params(dialect_name: str, text: str) -> dict[str, Any]:
 
 
 @functools.cache
-def user_search(dialect_name: str, after: bool) -> Select[Any]:
-    """A page of the users matching `q` (see `domain.search.USER_SCORE`), highest score first."""
+def user_search(dialect_name: str, signed_in: bool, after: bool) -> Select[Any]:
+    """A page of the users listed for `viewer_id` (the visibility rule: `listed_account`) matching
+    `q` (see `domain.search.USER_SCORE`), highest score first."""
     q = bindparam("q", type_=String)
     q_like = bindparam("q_like", type_=String)
     display = func.lower(func.coalesce(users.c.display_name, ""))
@@ -176,5 +178,5 @@ def user_search(dialect_name: str, after: bool) -> Select[Any]:
         found = or_(in_range, near, display_prefix)
     tier = case((exact, 2), (prefix, 1), else_=0)
     score = (cast(tier, Double) + similarity).label(SCORE)
-    query = select(users, score).where(found)
+    query = select(users, score).where(found, listed_account(signed_in))
     return keyset_page(query, (score, users.c.id), after=after)

@@ -17,6 +17,7 @@ from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
 from domain.comments import Comment
 from domain.errors import NotFound
+from domain.moderation import ModerationState
 
 # SQLSTATE of a foreign key violation (PostgreSQL); SQLite only says so in the message.
 _FOREIGN_KEY_VIOLATION = "23503"
@@ -141,6 +142,15 @@ class SqlCommentRepository(CommentRepository):
         )
         return replies.rowcount + itself.rowcount
 
+    async def set_moderation(
+        self, comment_id: UUID, state: ModerationState, reason: str | None
+    ) -> None:
+        await self._connection.execute(
+            update(comments)
+            .where(comments.c.id == comment_id)
+            .values(moderation_state=state.value, moderation_reason=reason)
+        )
+
     async def add_to_counters(self, comment_id: UUID, *, replies: int = 0, likes: int = 0) -> None:
         deltas = {comments.c.reply_count: replies, comments.c.like_count: likes}
         changes = {column: column + delta for column, delta in deltas.items() if delta}
@@ -219,6 +229,8 @@ def comment_from_row(row: Row[Any]) -> Comment:
         edited_at=row.edited_at,
         reply_count=row.reply_count,
         like_count=row.like_count,
+        moderation_state=ModerationState(row.moderation_state),
+        moderation_reason=row.moderation_reason,
         pinned_at=row.pinned_at,
     )
 

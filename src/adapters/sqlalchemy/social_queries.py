@@ -6,6 +6,7 @@ the listed users or authors are joined, and the viewer's flags are computed in t
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -14,12 +15,14 @@ from uuid import UUID
 from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.sqlalchemy import feed_statements
 from adapters.sqlalchemy import read_statements as statements
 from adapters.sqlalchemy.read_statements import FOLLOWS, page_params, viewer_params
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.social import comment_from_row
 from adapters.sqlalchemy.video_queries import (
     author_from_row,
+    block_from_row,
     flag_from_row,
     liked_from_row,
     video_view,
@@ -96,7 +99,9 @@ class SqlCommentQueries(CommentQueries):
         rows = await self._runner.rows(
             query, {"comment_id": comment_id, **viewer_params(viewer_id)}
         )
-        return _comment_view(rows[0]) if rows else None
+        if not rows:
+            return None
+        return dataclasses.replace(_comment_view(rows[0]), block=block_from_row(rows[0]))
 
     async def top_level(
         self,
@@ -139,7 +144,7 @@ class SqlFeedQueries(FeedQueries):
     async def following(
         self, viewer_id: UUID, *, after: VideoKey | None, limit: int
     ) -> Sequence[VideoView]:
-        query = statements.following_feed(self._dialect_name, after is not None)
+        query = feed_statements.following_feed(self._dialect_name, after is not None)
         params = {**viewer_params(viewer_id), **page_params(after, limit)}
         rows = await self._runner.rows(query, params)
         return [video_view(row) for row in rows]
@@ -156,7 +161,7 @@ class SqlFeedQueries(FeedQueries):
     ) -> Sequence[RankedVideo]:
         signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
         pinned = mine and bool(personal and personal.pinned)
-        query = statements.ranked_feed(
+        query = feed_statements.ranked_feed(
             self._dialect_name, signed_in, after is not None, mine, pinned
         )
         params = {
@@ -180,7 +185,7 @@ class SqlFeedQueries(FeedQueries):
         limit: int,
         personal: PersonalFilter,
     ) -> Sequence[RankedVideo]:
-        query = statements.fresh_and_followed(self._dialect_name)
+        query = feed_statements.fresh_and_followed(self._dialect_name)
         params = {
             "snapshot": snapshot,
             "since": since,
@@ -198,7 +203,7 @@ class SqlFeedQueries(FeedQueries):
     ) -> Sequence[VideoView]:
         if not video_ids:
             return []
-        query = statements.published_among(self._dialect_name, viewer_id is not None)
+        query = feed_statements.published_among(self._dialect_name, viewer_id is not None)
         params = {"video_ids": list(video_ids), **viewer_params(viewer_id)}
         rows = await self._runner.rows(query, params)
         return [video_view(row) for row in rows]
@@ -214,7 +219,7 @@ class SqlFeedQueries(FeedQueries):
     ) -> Sequence[VideoView]:
         signed_in, mine = viewer_id is not None, personal is not None and viewer_id is not None
         pinned = mine and bool(personal and personal.pinned)
-        query = statements.older_feed(
+        query = feed_statements.older_feed(
             self._dialect_name, signed_in, after is not None, mine, pinned
         )
         params = {
@@ -234,6 +239,11 @@ def _personal_params(personal: PersonalFilter | None) -> dict[str, Any]:
     if personal.pinned:
         params["pinned_ids"] = list(personal.pinned)
     return params
+
+
+def comment_view_of(row: Row[Any]) -> CommentView:
+    """The `CommentView` of a row selected with `read_statements.comment_views`."""
+    return _comment_view(row)
 
 
 def _comment_view(row: Row[Any]) -> CommentView:

@@ -43,6 +43,15 @@ def _counter(name: str) -> Column[int]:
     return Column(name, BigInteger, nullable=False, server_default=text("0"))
 
 
+# Moderation of videos and comments (`domain.moderation.ModerationState`, which the adapters
+# parse on every read); only `visible` is listed.
+def _moderation_state() -> Column[str]:
+    return Column("moderation_state", String(16), nullable=False, server_default=text("'visible'"))
+
+
+# The predicate of the partial index on suspended accounts.
+SUSPENDED_USER = "suspended_at IS NOT NULL"
+
 # The predicate of the partial index on revoked sessions; queries must spell the same condition.
 REVOKED_SESSION = "revoked_at IS NOT NULL"
 
@@ -63,6 +72,15 @@ users = Table(
     _counter("following_count"),
     _counter("video_count"),
     _counter("like_count"),
+    Column("role", String(10), nullable=False, server_default=text("'user'")),
+    Column("suspended_at", UtcDateTime, nullable=True),
+    # The suspended accounts (few), whose content every list leaves out.
+    Index(
+        "ix_users_suspended",
+        "id",
+        postgresql_where=text(SUSPENDED_USER),
+        sqlite_where=text(SUSPENDED_USER),
+    ),
 )
 
 sessions = Table(
@@ -144,6 +162,8 @@ videos = Table(
     Column("poster_version", String(64), nullable=True),
     Column("blurhash", String(100), nullable=True),
     Column("poster_at_seconds", Double, nullable=True),
+    _moderation_state(),
+    Column("moderation_reason", String(500), nullable=True),
     CheckConstraint("status IN ('uploading', 'processing', 'ready', 'failed')", name="status"),
     CheckConstraint("visibility IN ('public', 'unlisted', 'private')", name="visibility"),
     # An owner's videos, newest first (keyset on created_at, id).
@@ -279,6 +299,8 @@ comments = Table(
     Column("edited_at", UtcDateTime, nullable=True),
     _counter("reply_count"),
     _counter("like_count"),
+    _moderation_state(),
+    Column("moderation_reason", String(500), nullable=True),
     # When the video's owner pinned this top-level comment (NULL: not pinned); one per video.
     Column("pinned_at", UtcDateTime, nullable=True),
     # A video's top-level comments, newest first (keyset on created_at, id).
@@ -328,6 +350,86 @@ comment_likes = Table(
         index=True,
     ),
     Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Who blocks whom. The visibility rule looks both ways: the primary key finds whom a viewer
+# blocks, the index on (blocked_id, blocker_id) who blocks the viewer; the list of a user's blocks
+# reads (blocker_id, created_at, blocked_id) backwards.
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("blocker_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("blocked_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    CheckConstraint("blocker_id <> blocked_id", name="not_self"),
+    Index(None, "blocked_id", "blocker_id"),
+    Index(None, "blocker_id", "created_at", "blocked_id"),
+)
+
+# Reports of videos, comments and accounts (no foreign key on the target: it may be any of the
+# three, and a report outlives a deleted target in the moderators' view until it is resolved).
+OPEN_REPORT = "status = 'open'"
+
+reports = Table(
+    "reports",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("reporter_id", Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("target_type", String(8), nullable=False),
+    Column("target_id", Uuid, nullable=False),
+    Column("reason", String(20), nullable=False),
+    Column("details", String(1000), nullable=True),
+    Column("status", String(8), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    # One open report per reporter and target (a repeated report answers the open one).
+    Index(
+        "ix_reports_open_by_reporter",
+        "reporter_id",
+        "target_type",
+        "target_id",
+        unique=True,
+        postgresql_where=text(OPEN_REPORT),
+        sqlite_where=text(OPEN_REPORT),
+    ),
+    # The reporter's reports of the last hour (the rate limit).
+    Index(None, "reporter_id", "created_at"),
+    # A target's reports by status (distinct open reporters, resolving, the reasons of a case).
+    Index(None, "target_type", "target_id", "status"),
+)
+
+# One case per reported target: the moderators' queue (counts kept with each report).
+moderation_cases = Table(
+    "moderation_cases",
+    metadata,
+    Column("target_type", String(8), primary_key=True),
+    Column("target_id", Uuid, primary_key=True),
+    Column("status", String(8), nullable=False),
+    Column("report_count", Integer, nullable=False),
+    Column("first_reported_at", UtcDateTime, nullable=False),
+    Column("last_reported_at", UtcDateTime, nullable=False),
+    Column("resolved_at", UtcDateTime, nullable=True),
+    # Open cases, most reported first, then most recently reported (keyset on the three).
+    Index(
+        "ix_moderation_cases_open_queue", "status", "report_count", "last_reported_at", "target_id"
+    ),
+    # Resolved cases, most recently resolved first.
+    Index("ix_moderation_cases_resolved", "status", "resolved_at", "target_id"),
+)
+
+# Every moderation action; append-only (triggers refuse UPDATE and DELETE). No foreign keys: an
+# entry outlives its actor's and its target's deletion.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Uuid, primary_key=True),
+    Column("actor_id", Uuid, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("target_type", String(8), nullable=False),
+    Column("target_id", Uuid, nullable=False),
+    Column("reason", String(500), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "created_at", "id"),
 )
 
 # --- discovery: watch signals, counted views by hour, trending hashtags ------------------------------

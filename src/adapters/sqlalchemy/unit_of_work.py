@@ -8,8 +8,10 @@ from types import TracebackType
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.jobs.sql_queue import SqlTaskQueue
+from adapters.sqlalchemy.blocks import SqlBlockRepository
 from adapters.sqlalchemy.deletions import SqlDeletionQueue
 from adapters.sqlalchemy.errors import database_errors, is_outage
+from adapters.sqlalchemy.reports import SqlAuditLog, SqlReportRepository
 from adapters.sqlalchemy.saves import SqlSaveRepository
 from adapters.sqlalchemy.sessions import SqlSessionRepository
 from adapters.sqlalchemy.social import (
@@ -48,6 +50,9 @@ class SqlUnitOfWork(UnitOfWork):
     _follows: SqlFollowRepository
     _likes: SqlLikeRepository
     _comments: SqlCommentRepository
+    _blocks: SqlBlockRepository
+    _reports: SqlReportRepository
+    _audit_log: SqlAuditLog
     _watches: SqlWatchRepository
     _saves: SqlSaveRepository
     _tasks: TaskQueue
@@ -76,6 +81,9 @@ class SqlUnitOfWork(UnitOfWork):
         self._follows = SqlFollowRepository(connection)
         self._likes = SqlLikeRepository(connection)
         self._comments = SqlCommentRepository(connection)
+        self._blocks = SqlBlockRepository(connection)
+        self._reports = SqlReportRepository(connection)
+        self._audit_log = SqlAuditLog(connection)
         self._watches = SqlWatchRepository(connection)
         self._saves = SqlSaveRepository(connection)
         self._tasks = self._task_queue(connection)
@@ -108,6 +116,18 @@ class SqlUnitOfWork(UnitOfWork):
     @property
     def comments(self) -> SqlCommentRepository:
         return self._comments
+
+    @property
+    def blocks(self) -> SqlBlockRepository:
+        return self._blocks
+
+    @property
+    def reports(self) -> SqlReportRepository:
+        return self._reports
+
+    @property
+    def audit_log(self) -> SqlAuditLog:
+        return self._audit_log
 
     @property
     def watches(self) -> SqlWatchRepository:

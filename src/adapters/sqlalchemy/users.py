@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -10,9 +11,11 @@ from sqlalchemy import Executable, Row, Select, delete, func, insert, or_, selec
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from adapters.sqlalchemy.read_statements import users_by_prefix
 from adapters.sqlalchemy.tables import comments, follows, users, video_likes, videos
 from application.ports.user_repository import UserRepository
 from domain.errors import DomainError, EmailTaken, UsernameTaken
+from domain.moderation import Role
 from domain.users import User
 
 _LIKE_ESCAPE = "\\"
@@ -129,15 +132,26 @@ class SqlUserRepository(UserRepository):
         )
 
     async def search_by_username_prefix(
-        self, prefix: str, *, after: str | None, limit: int
+        self, prefix: str, *, viewer_id: UUID | None, after: str | None, limit: int
     ) -> Sequence[User]:
-        query = select(users).where(
-            users.c.username.like(_escape_like(prefix) + "%", escape=_LIKE_ESCAPE)
-        )
+        query = users_by_prefix(viewer_id is not None, after is not None)
+        params: dict[str, Any] = {"pattern": _escape_like(prefix) + "%", "page_limit": limit}
+        if viewer_id is not None:
+            params["viewer_id"] = viewer_id
         if after is not None:
-            query = query.where(users.c.username > after)
-        result = await self._connection.execute(query.order_by(users.c.username).limit(limit))
+            params["after_username"] = after
+        result = await self._connection.execute(query, params)
         return [user_from_row(row) for row in result]
+
+    async def set_role(self, user_id: UUID, role: Role) -> None:
+        await self._connection.execute(
+            update(users).where(users.c.id == user_id).values(role=role.value)
+        )
+
+    async def set_suspended(self, user_id: UUID, suspended_at: datetime | None) -> None:
+        await self._connection.execute(
+            update(users).where(users.c.id == user_id).values(suspended_at=suspended_at)
+        )
 
     async def _one(self, query: Select[Any]) -> User | None:
         row = (await self._connection.execute(query)).first()
@@ -190,6 +204,8 @@ def user_from_row(row: Row[Any]) -> User:
         video_count=row.video_count,
         like_count=row.like_count,
         avatar_version=row.avatar_version,
+        role=Role(row.role),
+        suspended_at=row.suspended_at,
     )
 
 

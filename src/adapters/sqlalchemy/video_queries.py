@@ -26,7 +26,9 @@ from adapters.sqlalchemy.read_statements import (
 from adapters.sqlalchemy.select_runner import EngineSelectRunner, SelectRunner
 from adapters.sqlalchemy.tables import users
 from adapters.sqlalchemy.videos import video_from_row
+from adapters.sqlalchemy.visibility_statements import BLOCKED_BY, BLOCKING
 from application.ports.video_queries import PublicVideoFilter, VideoKey, VideoQueries, VideoView
+from domain.moderation import NO_BLOCK, BlockRelation, Role
 from domain.users import User
 
 
@@ -41,7 +43,7 @@ class SqlVideoQueries(VideoQueries):
     async def get_view(self, video_id: UUID, viewer_id: UUID | None) -> VideoView | None:
         query = statements.video_by_id(self._dialect_name, viewer_id is not None)
         rows = await self._runner.rows(query, {"video_id": video_id, **viewer_params(viewer_id)})
-        return video_view(rows[0]) if rows else None
+        return video_view(rows[0], block=block_from_row(rows[0])) if rows else None
 
     async def list_by_owner(
         self,
@@ -84,7 +86,7 @@ class SqlVideoQueries(VideoQueries):
         return [video_view(row) for row in rows]
 
 
-def video_view(row: Row[Any]) -> VideoView:
+def video_view(row: Row[Any], block: BlockRelation = NO_BLOCK) -> VideoView:
     """The `VideoView` of a row selected with `read_statements.video_view_columns`."""
     return VideoView(
         video=video_from_row(row),
@@ -92,13 +94,22 @@ def video_view(row: Row[Any]) -> VideoView:
         liked_by_me=liked_from_row(row),
         saved_by_me=flag_from_row(row, SAVED),
         follows_author=flag_from_row(row, FOLLOWS),
+        block=block,
     )
 
 
 def author_from_row(row: Row[Any]) -> User:
     """The `User` of a row selected with `read_statements.author_columns`."""
     mapping = row._mapping
-    return User(**{column.name: mapping[AUTHOR_PREFIX + column.name] for column in users.c})
+    fields = {column.name: mapping[AUTHOR_PREFIX + column.name] for column in users.c}
+    fields["role"] = Role(fields["role"])
+    return User(**fields)
+
+
+def block_from_row(row: Row[Any]) -> BlockRelation:
+    """The flags of `read_statements.block_flags` (SQLite answers EXISTS with 0 or 1)."""
+    mapping = row._mapping
+    return BlockRelation(blocking=bool(mapping[BLOCKING]), blocked_by=bool(mapping[BLOCKED_BY]))
 
 
 def liked_from_row(row: Row[Any]) -> bool | None:

@@ -33,6 +33,7 @@ from adapters.sqlalchemy.tables import comments as comment_rows
 from adapters.sqlalchemy.tables import video_hashtags, video_likes, video_words, videos
 from application.ports.video_repository import VideoRepository
 from domain.media import Rendition
+from domain.moderation import ModerationState
 from domain.ranking import DECAY_PER_SECOND, rank
 from domain.videos import Video, VideoStatus, Visibility
 from domain.words import caption_words
@@ -72,6 +73,15 @@ class SqlVideoRepository(VideoRepository):
             )
         ).first()
         return None if row is None else video_from_row(row)
+
+    async def set_moderation(
+        self, video_id: UUID, state: ModerationState, reason: str | None
+    ) -> None:
+        await self._connection.execute(
+            update(videos)
+            .where(videos.c.id == video_id)
+            .values(moderation_state=state.value, moderation_reason=reason)
+        )
 
     async def save(self, video: Video, *, expected_status: VideoStatus) -> bool:
         # The word and hashtag rows are rewritten exactly when the caption or the hashtags change,
@@ -318,6 +328,8 @@ def video_from_row(row: Row[Any]) -> Video:
         poster_version=row.poster_version,
         blurhash=row.blurhash,
         poster_at_seconds=row.poster_at_seconds,
+        moderation_state=ModerationState(row.moderation_state),
+        moderation_reason=row.moderation_reason,
     )
 
 

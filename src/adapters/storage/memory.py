@@ -49,6 +49,10 @@ class MemoryObjectStorage(ObjectStorage):
         self._objects: dict[str, bytes] = {}
         self._uploads: dict[str, _PendingUpload] = {}
 
+    def stored_keys(self) -> list[str]:
+        """Every stored object's key (for tests: what a run left behind)."""
+        return list(self._objects)
+
     async def create_upload(
         self,
         key: str,

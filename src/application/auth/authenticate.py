@@ -14,7 +14,8 @@ class Authenticate:
 
     Rules: the signature, issuer, audience, type and expiry are checked; then the token's session
     must exist, belong to the token's user and not be revoked, so logout, logout-all, password
-    change and account deletion end earlier access tokens at once.
+    change, account deletion and suspension end earlier access tokens at once. The account's role
+    is read with the session (the same round trip), so a role change applies at the next request.
     """
 
     def __init__(self, accounts: AccountQueries, tokens: TokenService, clock: Clock) -> None:
@@ -25,7 +26,11 @@ class Authenticate:
     async def execute(self, access_token: str) -> Principal:
         now = self._clock.now()
         claims = self._tokens.verify_access_token(access_token, now)
-        session = await self._accounts.session(claims.session_id)
-        if session is None or session.user_id != claims.user_id or not session.is_active(now):
+        caller = await self._accounts.caller(claims.session_id)
+        if (
+            caller is None
+            or caller.session.user_id != claims.user_id
+            or not caller.session.is_active(now)
+        ):
             raise InvalidToken()
-        return Principal(user_id=claims.user_id, session_id=claims.session_id)
+        return Principal(user_id=claims.user_id, session_id=claims.session_id, role=caller.role)

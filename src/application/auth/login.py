@@ -11,6 +11,7 @@ from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.password_hasher import PasswordHasher
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidCredentials, TooManyAttempts
+from domain.moderation import AccountSuspended
 from domain.values import could_be_login, normalize_username
 
 
@@ -30,6 +31,7 @@ class Login:
     a wrong password answer identically and cost the same (one password-hash check either way).
     After 10 failures for one account within 15 minutes, every attempt (a correct password included)
     is refused with "too many attempts" until the lock-out ends; a success clears the failures.
+    A suspended account is refused (403 `account-suspended`) once the password matched.
     """
 
     def __init__(
@@ -61,6 +63,8 @@ class Login:
             raise InvalidCredentials()
 
         await self._attempts.reset(key)
+        if user.is_suspended:  # told only to whoever knows the password
+            raise AccountSuspended()
         async with self._uow() as uow:
             issued = await self._session_tokens.start_session(uow, user)
             await uow.commit()

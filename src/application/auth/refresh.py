@@ -9,6 +9,7 @@ from application.auth.session_tokens import SessionTokens, hash_refresh_token
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWorkFactory
 from domain.errors import InvalidToken
+from domain.moderation import AccountSuspended
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -24,7 +25,8 @@ class RefreshTokens:
 
     Rules: refresh tokens are single-use. Presenting a spent token means it leaked (or a client
     replayed it): the whole session is revoked and the answer is 401. Of several concurrent
-    refreshes with the same token exactly one succeeds. Expired or revoked sessions are refused.
+    refreshes with the same token exactly one succeeds. Expired or revoked sessions are refused;
+    a suspended account's refresh is 403 (`account-suspended`).
     """
 
     def __init__(self, uow: UnitOfWorkFactory, session_tokens: SessionTokens, clock: Clock) -> None:
@@ -40,9 +42,11 @@ class RefreshTokens:
             if token is None:
                 raise InvalidToken()
             session = await uow.sessions.get(token.session_id)
+            user = await uow.users.get(session.user_id) if session is not None else None
+            if user is not None and user.is_suspended:
+                raise AccountSuspended()
             if session is None or not session.is_active(now) or now >= token.expires_at:
                 raise InvalidToken()
-            user = await uow.users.get(session.user_id)
             if user is None:
                 raise InvalidToken()
             if token.spent_at is not None or not await uow.sessions.spend_token(token_hash, now):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from domain.moderation import Role
 from domain.users import User
 
 
@@ -14,6 +15,7 @@ class Principal:
 
     user_id: UUID
     session_id: UUID
+    role: Role = Role.USER  # read from the database with the session, on every request
 
 
 @dataclass(frozen=True, slots=True)

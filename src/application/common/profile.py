@@ -9,7 +9,9 @@ from domain.users import User
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """An account plus whether the viewer follows it (None for anonymous viewers)."""
+    """An account plus whether the viewer follows it, and blocks it (None for anonymous
+    viewers)."""
 
     user: User
     is_following: bool | None
+    is_blocking: bool | None = None

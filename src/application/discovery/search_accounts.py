@@ -36,7 +36,9 @@ class SearchAccounts:
             raise ValidationFailed.single("q", f"must be 1..{QUERY_MAX} characters, not all spaces")
         if any(ch < " " or ch == "\x7f" for ch in text):
             raise ValidationFailed.single("q", "must not contain control characters")
-        rows = await self._index.find_users(text, after=query.after, limit=query.limit + 1)
+        rows = await self._index.find_users(
+            text, query.viewer_id, after=query.after, limit=query.limit + 1
+        )
         page = page_from(rows, query.limit, key_of=lambda found: (found.score, found.user.id))
         followed: set[UUID] = set()
         if query.viewer_id is not None and page.items:
@@ -48,6 +50,7 @@ class SearchAccounts:
                 Profile(
                     user=found.user,
                     is_following=None if query.viewer_id is None else found.user.id in followed,
+                    is_blocking=None if query.viewer_id is None else False,  # blocked: not listed
                 )
                 for found in page.items
             ],

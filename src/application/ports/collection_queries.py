@@ -40,17 +40,20 @@ class CollectionQueries(Protocol):
     async def saved(
         self, user_id: UUID, *, after: CollectedKey | None, limit: int
     ) -> Sequence[CollectedVideo]:
-        """The videos `user_id` saved and can see (`Video.is_visible_to`), newest save first."""
+        """The videos `user_id` saved and can see (`Video.is_visible_to`, listed for them by
+        `visibility.is_listed`), newest save first."""
         ...
 
     async def liked(
         self, user_id: UUID, *, after: CollectedKey | None, limit: int
     ) -> Sequence[CollectedVideo]:
-        """The videos `user_id` liked and can see (`Video.is_visible_to`), newest like first."""
+        """The videos `user_id` liked and can see (`Video.is_visible_to`, listed for them by
+        `visibility.is_listed`), newest like first."""
         ...
 
     async def likers(
         self, video_id: UUID, viewer_id: UUID, *, after: CollectedKey | None, limit: int
     ) -> Sequence[Liker]:
-        """The accounts that like the video, newest like first."""
+        """The accounts that like the video listed for the viewer
+        (`visibility.account_is_listed`), newest like first."""
         ...

@@ -9,6 +9,7 @@ from typing import Literal, Protocol
 from uuid import UUID
 
 from domain.comments import Comment
+from domain.moderation import NO_BLOCK, BlockRelation
 from domain.users import User
 
 CommentKey = tuple[datetime, UUID]
@@ -33,13 +34,15 @@ class CommentView:
     author: User
     liked_by_me: bool | None
     follows_author: bool | None
+    block: BlockRelation = NO_BLOCK  # between the viewer and the author: `get_view` fills it
 
 
 class CommentQueries(Protocol):
     """Comments with their authors and the viewer's like flag, in one round trip per call."""
 
     async def get_view(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView | None:
-        """One comment."""
+        """One comment, with the blocks between the viewer and its author (the caller applies
+        `application.common.visibility`)."""
         ...
 
     async def top_level(
@@ -51,16 +54,18 @@ class CommentQueries(Protocol):
         after: CommentPosition | None,
         limit: int,
     ) -> Sequence[CommentView]:
-        """The unpinned top-level comments of a video: newest first, or (`top`) by like count
-        descending, then newest first (`after`: a `CommentKey`, or a `TopCommentKey` for `top`)."""
+        """The unpinned top-level comments of a video listed for the viewer (`visibility.is_listed`):
+        newest first, or (`top`) by like count descending, then newest first (`after`: a
+        `CommentKey`, or a `TopCommentKey` for `top`)."""
         ...
 
     async def pinned(self, video_id: UUID, viewer_id: UUID | None) -> CommentView | None:
-        """The video's pinned comment, if any."""
+        """The video's pinned comment, if any, and if listed for the viewer."""
         ...
 
     async def replies(
         self, comment_id: UUID, viewer_id: UUID | None, *, after: CommentKey | None, limit: int
     ) -> Sequence[CommentView]:
-        """Replies to a top-level comment, oldest first."""
+        """Replies to a top-level comment listed for the viewer (`visibility.is_listed`), oldest
+        first."""
         ...

@@ -7,6 +7,7 @@ from typing import Protocol
 from uuid import UUID
 
 from domain.comments import Comment
+from domain.moderation import ModerationState
 
 
 class CommentRepository(Protocol):
@@ -39,6 +40,12 @@ class CommentRepository(Protocol):
     async def add_to_counters_of_replied(self, author_id: UUID, *, replies: int) -> None:
         """Add `replies` to the reply count of every comment of another author, once per reply
         of `author_id` under it."""
+        ...
+
+    async def set_moderation(
+        self, comment_id: UUID, state: ModerationState, reason: str | None
+    ) -> None:
+        """Set the comment's moderation state and the reason shown to its author."""
         ...
 
     async def pin(self, video_id: UUID, comment_id: UUID, now: datetime) -> None:

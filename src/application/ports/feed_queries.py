@@ -39,7 +39,8 @@ class FeedQueries(Protocol):
     async def following(
         self, viewer_id: UUID, *, after: VideoKey | None, limit: int
     ) -> Sequence[VideoView]:
-        """Published (ready, public) videos of the accounts the viewer follows, newest published first."""
+        """Published (ready, public) videos of the accounts the viewer follows, listed for the
+        viewer (`visibility.is_listed`), newest published first."""
         ...
 
     async def ranked(
@@ -52,8 +53,9 @@ class FeedQueries(Protocol):
         limit: int,
         personal: PersonalFilter | None = None,
     ) -> Sequence[RankedVideo]:
-        """Published videos with `since < published_at <= snapshot`, by `domain.ranking.rank`
-        descending, then id descending; without what `personal` leaves out for `viewer_id`."""
+        """Published videos listed for the viewer (`visibility.is_listed`) with
+        `since < published_at <= snapshot`, by `domain.ranking.rank` descending, then id
+        descending; without what `personal` leaves out for `viewer_id`."""
         ...
 
     async def fresh_and_followed(
@@ -67,16 +69,18 @@ class FeedQueries(Protocol):
         limit: int,
         personal: PersonalFilter,
     ) -> Sequence[RankedVideo]:
-        """Published videos with `since < published_at <= snapshot` by accounts the viewer follows,
-        or published after `fresh_since` with fewer than `max_views` views; newest published first,
-        without what `personal` leaves out; each with its `domain.ranking.rank`."""
+        """Published videos listed for the viewer (`visibility.is_listed`) with
+        `since < published_at <= snapshot` by accounts the viewer follows, or published after
+        `fresh_since` with fewer than `max_views` views; newest published first, without what
+        `personal` leaves out; each with its `domain.ranking.rank`."""
         ...
 
     async def published_among(
         self, viewer_id: UUID | None, video_ids: Sequence[UUID]
     ) -> Sequence[VideoView]:
-        """The published videos among `video_ids` (in no particular order), without what a
-        `PersonalFilter` of no time (own and not-interested videos) leaves out for a viewer."""
+        """The published videos listed for the viewer (`visibility.is_listed`) among `video_ids`
+        (in no particular order), without what a `PersonalFilter` of no time (own and
+        not-interested videos) leaves out for a viewer."""
         ...
 
     async def older(
@@ -88,6 +92,7 @@ class FeedQueries(Protocol):
         limit: int,
         personal: PersonalFilter | None = None,
     ) -> Sequence[VideoView]:
-        """Published videos with `published_at <= until`, newest published first; without what
-        `personal` leaves out for `viewer_id`."""
+        """Published videos listed for the viewer (`visibility.is_listed`) with
+        `published_at <= until`, newest published first; without what `personal` leaves out for
+        `viewer_id`."""
         ...

@@ -31,13 +31,15 @@ class FollowQueries(Protocol):
     async def followers(
         self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
-        """Who follows `user_id`, newest follow first."""
+        """Who follows `user_id`, newest follow first: the accounts listed for the viewer
+        (`visibility.account_is_listed`)."""
         ...
 
     async def following(
         self, user_id: UUID, viewer_id: UUID | None, *, after: FollowKey | None, limit: int
     ) -> Sequence[FollowEntry]:
-        """Whom `user_id` follows, newest follow first."""
+        """Whom `user_id` follows, newest follow first: the accounts listed for the viewer
+        (`visibility.account_is_listed`)."""
         ...
 
     async def followed_among(self, viewer_id: UUID, user_ids: Collection[UUID]) -> set[UUID]:

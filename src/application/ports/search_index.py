@@ -42,12 +42,14 @@ class SearchIndex(Protocol):
         after: SearchKey | None,
         limit: int,
     ) -> Sequence[FoundVideo]:
-        """Public ready videos matching `terms`, by score descending, then id descending."""
+        """Public ready videos listed for the viewer (`visibility.is_listed`) matching `terms`, by
+        score descending, then id descending."""
         ...
 
     async def find_users(
-        self, text: str, *, after: SearchKey | None, limit: int
+        self, text: str, viewer_id: UUID | None, *, after: SearchKey | None, limit: int
     ) -> Sequence[FoundUser]:
-        """Users whose username or display name matches `text` (lower-cased, 1..100 characters)
-        exactly, by prefix or by similar spelling, by score descending, then id descending."""
+        """Users listed for the viewer (`visibility.account_is_listed`) whose username or display
+        name matches `text` (lower-cased, 1..100 characters) exactly, by prefix or by similar
+        spelling, by score descending, then id descending."""
         ...

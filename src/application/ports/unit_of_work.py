@@ -6,10 +6,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Protocol
 
+from application.ports.audit_log import AuditLog
+from application.ports.block_repository import BlockRepository
 from application.ports.comment_repository import CommentRepository
 from application.ports.deletion_queue import DeletionQueue
 from application.ports.follow_repository import FollowRepository
 from application.ports.like_repository import LikeRepository
+from application.ports.report_repository import ReportRepository
 from application.ports.save_repository import SaveRepository
 from application.ports.session_repository import SessionRepository
 from application.ports.task_queue import TaskQueue
@@ -45,6 +48,15 @@ class UnitOfWork(Protocol):
 
     @property
     def comments(self) -> CommentRepository: ...
+
+    @property
+    def blocks(self) -> BlockRepository: ...
+
+    @property
+    def reports(self) -> ReportRepository: ...
+
+    @property
+    def audit_log(self) -> AuditLog: ...
 
     @property
     def watches(self) -> WatchRepository: ...

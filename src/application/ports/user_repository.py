@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.moderation import Role
 from domain.users import User
 
 
@@ -72,7 +74,16 @@ class UserRepository(Protocol):
         ...
 
     async def search_by_username_prefix(
-        self, prefix: str, *, after: str | None, limit: int
+        self, prefix: str, *, viewer_id: UUID | None, after: str | None, limit: int
     ) -> Sequence[User]:
-        """Accounts whose username starts with `prefix`, by username, after the keyset `after`."""
+        """Accounts listed for the viewer (`visibility.account_is_listed`) whose username starts
+        with `prefix`, by username, after the keyset `after`."""
+        ...
+
+    async def set_role(self, user_id: UUID, role: Role) -> None:
+        """Give the account this role."""
+        ...
+
+    async def set_suspended(self, user_id: UUID, suspended_at: datetime | None) -> None:
+        """Suspend the account since `suspended_at`, or lift the suspension (None)."""
         ...

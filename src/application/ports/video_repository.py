@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Protocol
 from uuid import UUID
 
+from domain.moderation import ModerationState
 from domain.videos import Video, VideoStatus
 
 
@@ -55,4 +56,10 @@ class VideoRepository(Protocol):
         """Add `comments` to the comment count of every video of another owner, once per comment
         on it that goes with `author_id`'s comments: each of theirs, and each reply under one of
         their top-level comments (a comment takes its replies along)."""
+        ...
+
+    async def set_moderation(
+        self, video_id: UUID, state: ModerationState, reason: str | None
+    ) -> None:
+        """Set the video's moderation state and the reason shown to its owner."""
         ...

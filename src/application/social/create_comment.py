@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.common.visibility import likeable_video
+from application.common.visibility import likeable_video, visible_comment
 from application.ports.clock import Clock
 from application.ports.comment_queries import CommentQueries, CommentView
 from application.ports.id_generator import IdGenerator
@@ -45,8 +45,8 @@ class CreateComment:
             video = await likeable_video(uow, command.video_id, command.author_id)
             parent_id = None
             if command.parent_id is not None:
-                parent = await uow.comments.get(command.parent_id)
-                if parent is None or parent.video_id != video.id:
+                parent = await visible_comment(uow, command.parent_id, command.author_id)
+                if parent.video_id != video.id:
                     raise NotFound("No such comment on this video to reply to.")
                 parent_id = parent.parent_id or parent.id
             comment = Comment(

@@ -9,6 +9,7 @@ from application.common.visibility import visible_comment
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.social.like_state import LikeState
+from domain.errors import NotFound
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,15 +41,20 @@ class LikeComment:
 
 
 class UnlikeComment:
-    """Take back a like of a comment. Idempotent."""
+    """Take back a like of a comment. Idempotent. Like a video's, your own like can always be
+    taken back, even once the comment is hidden from you; otherwise a hidden comment is 404."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, command: LikeCommentCommand) -> LikeState:
         async with self._uow() as uow:
-            comment = await visible_comment(uow, command.comment_id, command.user_id)
-            if await uow.likes.unlike_comment(command.user_id, comment.id):
+            comment = await uow.comments.get(command.comment_id)
+            if comment is None:
+                raise NotFound("No such comment.")
+            if not await uow.likes.unlike_comment(command.user_id, comment.id):
+                await visible_comment(uow, command.comment_id, command.user_id)
+            else:
                 await uow.comments.add_to_counters(comment.id, likes=-1)
             count = await _like_count(uow, comment.id)
             await uow.commit()

@@ -9,6 +9,7 @@ from application.common.visibility import likeable_video
 from application.ports.clock import Clock
 from application.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from application.social.like_state import LikeState
+from domain.errors import NotFound
 from domain.ranking import engagement_points
 
 
@@ -44,15 +45,21 @@ class LikeVideo:
 
 
 class UnlikeVideo:
-    """Take back a like. Idempotent: unliking again changes nothing."""
+    """Take back a like. Idempotent: unliking again changes nothing. Taking back your own like
+    always works, even on a video since hidden from you (blocked, removed, made private); without
+    a like of yours, a video you cannot see is 404."""
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 
     async def execute(self, command: LikeVideoCommand) -> LikeState:
         async with self._uow() as uow:
-            video = await likeable_video(uow, command.video_id, command.user_id)
-            if await uow.likes.unlike_video(command.user_id, video.id):
+            video = await uow.videos.get(command.video_id)
+            if video is None:
+                raise NotFound("No such video.")
+            if not await uow.likes.unlike_video(command.user_id, video.id):
+                await likeable_video(uow, command.video_id, command.user_id)
+            else:
                 await uow.videos.add_to_counters(video.id, likes=-1)
                 await uow.users.add_to_counters(video.owner_id, likes=-1)
             count = await _like_count(uow, video.id)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.common.pagination import Page, page_from
-from application.common.visibility import visible_comment, visible_view
+from application.common.visibility import Viewer, as_viewer, visible_comment, visible_view
 from application.ports.comment_queries import (
     CommentKey,
     CommentPosition,
@@ -30,16 +30,18 @@ class CommentListQuery:
 
 
 class GetComment:
-    """A comment on a video the viewer can see (404 otherwise)."""
+    """A comment the viewer can see, on a video they can see (`application.common.visibility`;
+    404 otherwise). Moderators also see hidden ones."""
 
     def __init__(self, uow: UnitOfWorkFactory, queries: CommentQueries) -> None:
         self._uow = uow
         self._queries = queries
 
-    async def execute(self, comment_id: UUID, viewer_id: UUID | None) -> CommentView:
+    async def execute(self, comment_id: UUID, viewer: Viewer | UUID | None) -> CommentView:
+        viewer = as_viewer(viewer)
         async with self._uow() as uow:
-            await visible_comment(uow, comment_id, viewer_id)
-        view = await self._queries.get_view(comment_id, viewer_id)
+            await visible_comment(uow, comment_id, viewer)
+        view = await self._queries.get_view(comment_id, viewer.user_id)
         if view is None:
             raise NotFound("No such comment.")
         return view

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.common.visibility import ANONYMOUS, Viewer, can_see_account
 from application.ports.account_queries import AccountQueries
 from application.ports.follow_queries import FollowQueries
 from application.users.profile import Profile
@@ -18,13 +19,15 @@ class GetUserQuery:
 
     user_id: UUID | None = None
     username: str | None = None
-    viewer_id: UUID | None = None
+    viewer: Viewer = ANONYMOUS
 
 
 class GetUser:
-    """A profile by id, or by username (case-insensitive); 404 when there is none.
+    """A profile by id, or by username (case-insensitive); 404 when there is none or the viewer
+    may not see it (`visibility.can_see_account`: suspended, or blocking the viewer; whom you
+    block stays visible to you, so you can unblock them).
 
-    `isFollowing` is filled for a signed-in viewer and null for anonymous ones.
+    `isFollowing` and `isBlocking` are filled for a signed-in viewer and null for anonymous ones.
     """
 
     def __init__(self, accounts: AccountQueries, follows: FollowQueries) -> None:
@@ -32,15 +35,22 @@ class GetUser:
         self._follows = follows
 
     async def execute(self, query: GetUserQuery) -> Profile:
+        viewer_id = query.viewer.user_id
         if query.user_id is not None:
-            user = await self._accounts.user(query.user_id)
+            found = await self._accounts.account(query.user_id, None, viewer_id)
         else:
             username = normalize_username(query.username or "")
-            found = could_be_username(username)
-            user = await self._accounts.user_by_username(username) if found else None
-        if user is None:
+            found = (
+                await self._accounts.account(None, username, viewer_id)
+                if could_be_username(username)
+                else None
+            )
+        if found is None or not can_see_account(query.viewer, found.user, found.block):
             raise NotFound("No such user.")
-        if query.viewer_id is None:
+        user = found.user
+        if viewer_id is None:
             return Profile(user=user, is_following=None)
-        followed = await self._follows.followed_among(query.viewer_id, [user.id])
-        return Profile(user=user, is_following=user.id in followed)
+        followed = await self._follows.followed_among(viewer_id, [user.id])
+        return Profile(
+            user=user, is_following=user.id in followed, is_blocking=found.block.blocking
+        )

@@ -21,7 +21,9 @@ class SearchUsersQuery:
 
 
 class SearchUsers:
-    """Users whose username starts with `q` (case-insensitive), in username order, keyset-paged."""
+    """Users whose username starts with `q` (case-insensitive), in username order, keyset-paged;
+    only those listed for the viewer (`visibility.account_is_listed`: not suspended, no block
+    either way)."""
 
     def __init__(self, uow: UnitOfWorkFactory, follows: FollowQueries) -> None:
         self._uow = uow
@@ -33,7 +35,7 @@ class SearchUsers:
             return Page(items=[], next_key=None)
         async with self._uow() as uow:
             rows = await uow.users.search_by_username_prefix(
-                prefix, after=query.after, limit=query.limit + 1
+                prefix, viewer_id=query.viewer_id, after=query.after, limit=query.limit + 1
             )
         page = page_from(rows, query.limit, key_of=lambda user: user.username)
         followed: set[UUID] = set()
@@ -46,6 +48,7 @@ class SearchUsers:
                 Profile(
                     user=user,
                     is_following=None if query.viewer_id is None else user.id in followed,
+                    is_blocking=None if query.viewer_id is None else False,  # blocked: not listed
                 )
                 for user in page.items
             ],

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from application.common.storage_cleanup import StorageCleanup
+from application.common.storage_ready import require_usable_storage
 from application.ports.clock import Clock
 from application.ports.deletion_queue import PendingDeletion
 from application.ports.id_generator import IdGenerator
@@ -40,7 +41,7 @@ class SetAvatar:
     (not an image, or a truncated one: 422), turned upright, cropped to a centred square, scaled to
     64, 128 and 512 pixels and re-encoded as JPEG: no metadata survives (EXIF, GPS, comments).
     `avatarUrl` becomes `{PUBLIC_URL}/api/v1/users/{id}/avatar?v=…`, `v` new with every picture;
-    the previous pictures are deleted.
+    the previous pictures are deleted. While the storage is not usable: 503, nothing changes.
     """
 
     def __init__(
@@ -69,6 +70,7 @@ class SetAvatar:
             )
         if len(command.data) > AVATAR_MAX_BYTES:
             raise ImageTooLarge(f"The picture is larger than {AVATAR_MAX_BYTES} bytes.")
+        await require_usable_storage(self._storage)
         images = await self._images.avatar(
             command.data, sizes=AVATAR_SIZES, max_pixels=AVATAR_MAX_PIXELS
         )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
+from application.common.storage_ready import require_usable_storage
 from application.common.validation import ErrorCollector
-from application.errors import DependencyUnavailable
 from application.ports.clock import Clock
 from application.ports.id_generator import IdGenerator
-from application.ports.object_storage import ObjectStorage, StorageError, UploadTarget
+from application.ports.object_storage import ObjectStorage, UploadTarget
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.video_queries import VideoView
 from application.videos.settings import UploadPolicy
@@ -70,14 +70,6 @@ class CreateVideo:
         self._clock = clock
         self._ids = ids
 
-    async def _require_storage(self) -> None:
-        """Rule: no upload is offered while the storage cannot take it (503): a signed URL alone
-        (S3 signs without asking the bucket) would let the client upload into a missing bucket."""
-        try:
-            await self._storage.check()
-        except StorageError as refused:
-            raise DependencyUnavailable("storage") from refused
-
     async def execute(self, command: CreateVideoCommand) -> CreatedVideo:
         check = ErrorCollector()
         caption = check.parse(lambda: Caption.parse(command.caption))
@@ -90,7 +82,7 @@ class CreateVideo:
             owner = await uow.users.get(command.owner_id)
         if owner is None:
             raise InvalidToken()
-        await self._require_storage()
+        await require_usable_storage(self._storage)
 
         video_id = self._ids.new_id()
         key = source_key(video_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from uuid import UUID
 
-from application.common.visibility import visible_view
+from application.common.visibility import Viewer, visible_view
 from application.ports.video_queries import VideoQueries, VideoView
 
 
@@ -13,13 +13,17 @@ from application.ports.video_queries import VideoQueries, VideoView
 class GetVideoQuery:
     video_id: UUID
     viewer_id: UUID | None = None
+    moderator: bool = False
 
 
 class GetVideo:
-    """A video: the owner sees it in any state; others only ready public or unlisted ones (else 404)."""
+    """A video: the owner sees it in any state; others only ready public or unlisted ones, by an
+    author they may see, not hidden by moderation (`application.common.visibility`; else 404).
+    Moderators also see hidden ones (never someone else's private or unfinished video)."""
 
     def __init__(self, queries: VideoQueries) -> None:
         self._queries = queries
 
     async def execute(self, query: GetVideoQuery) -> VideoView:
-        return await visible_view(self._queries, query.video_id, query.viewer_id)
+        viewer = Viewer(user_id=query.viewer_id, moderator=query.moderator)
+        return await visible_view(self._queries, query.video_id, viewer)

@@ -9,6 +9,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from application.common.object_reads import small_object
+from application.common.visibility import Viewer
 from application.ports.clock import Clock
 from application.ports.media_urls import MediaUrls
 from application.ports.object_storage import ObjectStorage
@@ -30,6 +31,7 @@ class HlsPlaylistQuery:
     video_id: UUID
     name: str  # master.m3u8, or <short side>p.m3u8
     viewer_id: UUID | None = None
+    moderator: bool = False  # moderators may play hidden videos (to review them)
 
 
 class GetHlsPlaylist:
@@ -55,7 +57,11 @@ class GetHlsPlaylist:
         self._clock = clock
 
     async def execute(self, query: HlsPlaylistQuery) -> str:
-        video = await playable_video(self._queries, query.video_id, query.viewer_id)
+        video = await playable_video(
+            self._queries,
+            query.video_id,
+            Viewer(user_id=query.viewer_id, moderator=query.moderator),
+        )
         if not video.is_processed:
             raise NotFound("The video has no HLS renditions.")
         if query.name == MASTER_PLAYLIST:

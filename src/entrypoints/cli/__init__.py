@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Sequence
 
-from entrypoints.cli import migrate, seed, serve, worker
+from entrypoints.cli import migrate, seed, serve, users, worker
+from entrypoints.logs import LOG_FORMATS, LogFormat, configure_command_logging, default_log_format
 
-COMMANDS = (serve, migrate, seed, worker)
+COMMANDS = (serve, migrate, seed, worker, users)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,6 +19,16 @@ def build_parser() -> argparse.ArgumentParser:
     for command in COMMANDS:
         command.add_parser(commands).set_defaults(run=command.run)
     return parser
+
+
+def _log_format() -> LogFormat:
+    """`CLIPSTREAM_LOG_FORMAT`, or the default for this output (a wrong value is reported with the
+    other settings, when the command reads them)."""
+    chosen = os.environ.get("CLIPSTREAM_LOG_FORMAT", "").strip()
+    for option in LOG_FORMATS:
+        if chosen == option:
+            return option
+    return default_log_format(os.environ.get("CLIPSTREAM_ENV", "development").strip())
 
 
 class _AlembicPreamble(logging.Filter):
@@ -35,7 +47,7 @@ def quiet_libraries() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_command_logging(_log_format())
     quiet_libraries()
     args = build_parser().parse_args(argv)
     args.run(args)

@@ -24,7 +24,8 @@ def add_parser(
     seed = commands.add_parser(
         "seed",
         help="fill an empty database and the storage with realistic demo data",
-        description="Realistic demo data: users (one demo password), videos with playable bytes, "
+        description="Realistic demo data: users (one demo password, avatars), videos processed like uploads "
+        "(poster, HLS renditions, MP4), "
         "follows, likes, comments and replies, views. Counts are totals. On SQLite the database "
         "is migrated first; PostgreSQL needs `clipstream migrate` first. Ctrl-C (or SIGTERM) "
         "stops it: nothing is kept, and the video files it wrote are removed.",
@@ -49,6 +50,13 @@ def add_parser(
         "--append",
         action="store_true",
         help="add to a database that already has users (usernames get a random run tag)",
+    )
+    seed.add_argument(
+        "--no-media",
+        dest="media",
+        action="store_false",
+        help="skip media: videos keep only their original (played as uploaded: no poster, HLS or "
+        "renditions) and users get no avatar; for large benchmark data sets",
     )
     seed.add_argument(
         "--remove-objects",
@@ -77,6 +85,7 @@ def run(args: argparse.Namespace) -> None:
             seed=args.seed,
             password=args.password,
             append=args.append,
+            media=args.media,
         )
         asyncio.run(_seed(settings, options))
     except SeedInterrupted as stopped:

@@ -54,16 +54,35 @@ def run(args: argparse.Namespace) -> None:
         os.environ["CLIPSTREAM_JWT_SECRET"] = secrets.token_urlsafe(48)
     refuse_a_taken_address(args.host, args.port)
     require_usable_storage(settings)
-    os.environ.setdefault("CLIPSTREAM_PUBLIC_URL", f"http://{args.host}:{args.port}")
+    public_url = settings.public_url or _local_url(args.host, args.port)
+    os.environ["CLIPSTREAM_PUBLIC_URL"] = public_url
+    os.environ["CLIPSTREAM_LOG_FORMAT"] = settings.log_format  # the worker processes agree
     if not args.no_worker:
         os.environ["CLIPSTREAM_IN_PROCESS_WORKER"] = "true"
     if settings.is_sqlite:  # the embedded default migrates itself; PostgreSQL explicitly
         migrate_database(settings, quiet=True)
     require_current_schema(settings)
-    logger.info("serving on http://%s:%s with %s worker(s)", args.host, args.port, args.workers)
+    if args.host in _EVERY_ADDRESS and not settings.public_url:
+        logger.warning(
+            "listening on every address, but upload and media URLs point at %s, which other "
+            "devices cannot reach: set CLIPSTREAM_PUBLIC_URL=http://%s:%s (this machine's "
+            "address as they see it)",
+            public_url,
+            _lan_address(),
+            args.port,
+        )
+    logger.info(
+        "serving on %s:%s with %s worker(s): %s (API docs at %s/schema)",
+        args.host,
+        args.port,
+        args.workers,
+        public_url,
+        public_url,
+    )
 
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.log import LogLevels
 
     Granian(
         APP_FACTORY,
@@ -73,7 +92,28 @@ def run(args: argparse.Namespace) -> None:
         workers=args.workers,
         factory=True,
         log_access=False,
+        log_level=LogLevels.warning,  # its start and stop lines are chatter; problems still show
     ).serve()
+
+
+_EVERY_ADDRESS = ("0.0.0.0", "::", "")  # noqa: S104 - recognised here, not bound to
+
+
+def _local_url(host: str, port: int) -> str:
+    """Where this machine reaches the server (a wildcard address is no address to browse to)."""
+    if host in _EVERY_ADDRESS:
+        return f"http://127.0.0.1:{port}"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def _lan_address() -> str:
+    """This machine's address on its network (a UDP socket's route: no packet is sent)."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed anywhere
+            return str(probe.getsockname()[0])
+    except OSError:
+        return "<this machine's address>"
 
 
 def refuse_a_taken_address(host: str, port: int) -> None:

@@ -27,6 +27,7 @@ from entrypoints.composition.health import HealthUseCases
 from entrypoints.composition.maintenance import MaintenanceUseCases
 from entrypoints.composition.memory import MemoryAdapters
 from entrypoints.composition.ports import CommonServices, CorePorts, Ports, StoragePorts
+from entrypoints.composition.safety import SafetyUseCases
 from entrypoints.composition.social import SocialUseCases
 from entrypoints.composition.sql import SqlAdapters
 from entrypoints.composition.users import UserUseCases
@@ -48,6 +49,7 @@ class Container:
     users: UserUseCases
     videos: VideoUseCases
     social: SocialUseCases
+    safety: SafetyUseCases
     discovery: DiscoveryUseCases
     maintenance: MaintenanceUseCases
     health: HealthUseCases
@@ -105,6 +107,7 @@ def build_container(settings: Settings, *, storage: str = "sql") -> Container:
         users=UserUseCases(**ports),
         videos=VideoUseCases(**ports),
         social=SocialUseCases(**ports),
+        safety=SafetyUseCases(**ports),
         discovery=DiscoveryUseCases(**ports),
         maintenance=MaintenanceUseCases(**ports),
         health=HealthUseCases(**ports),

@@ -27,6 +27,7 @@ from adapters.system import SystemClock, Uuid7Generator
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.view_deduplicator import ViewDeduplicator
 from application.ports.walk_store import WalkStore
+from application.safety.policy import SafetyPolicy
 from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.ports import CorePorts
 from entrypoints.composition.wiring import Slot, singleton
@@ -37,7 +38,7 @@ def _api_base_url(settings: Settings) -> str:
     return settings.api_base_url
 
 
-def _media_processor(settings: Settings) -> PyAvMediaProcessor:
+def build_media_processor(settings: Settings) -> PyAvMediaProcessor:
     """PyAV, each call in a child process under the configured time and memory limits."""
     return PyAvMediaProcessor(
         MediaLimits(
@@ -48,7 +49,7 @@ def _media_processor(settings: Settings) -> PyAvMediaProcessor:
     )
 
 
-def _processing_policy(settings: Settings) -> ProcessingPolicy:
+def build_processing_policy(settings: Settings) -> ProcessingPolicy:
     return ProcessingPolicy(
         rendition_heights=settings.rendition_heights,
         max_duration_seconds=settings.max_duration_seconds,
@@ -101,9 +102,14 @@ class Core(CorePorts):
     )
     # Pictures and videos are decoded in child processes: nothing of them runs in this process.
     images = singleton(PillowImageProcessor)
-    media: providers.Singleton[PyAvMediaProcessor] = providers.Singleton(_media_processor, settings)
+    media: providers.Singleton[PyAvMediaProcessor] = providers.Singleton(
+        build_media_processor, settings
+    )
     processing_policy: providers.Singleton[ProcessingPolicy] = providers.Singleton(
-        _processing_policy, settings
+        build_processing_policy, settings
+    )
+    safety_policy = providers.Singleton(
+        SafetyPolicy, hide_threshold=settings.provided.report_hide_threshold
     )
     # The HTTP layer's stores (Litestar's rate limit counts in them).
     stores = singleton(_memory_stores)

@@ -10,8 +10,10 @@ from dependency_injector import providers
 from adapters.jobs.memory import MemoryJobStatistics
 from adapters.jobs.runner import Doorbell
 from adapters.memory.account_queries import MemoryAccountQueries
+from adapters.memory.blocks import MemoryBlockQueries
 from adapters.memory.collection_queries import MemoryCollectionQueries
 from adapters.memory.idempotency import MemoryIdempotencyStore
+from adapters.memory.moderation import MemoryModerationQueries
 from adapters.memory.search import MemorySearchIndex
 from adapters.memory.social_queries import (
     MemoryCommentQueries,
@@ -48,6 +50,8 @@ class MemoryAdapters(AdapterSet):
     follow_queries = singleton(MemoryFollowQueries, store)
     comment_queries = singleton(MemoryCommentQueries, store)
     feed_queries = singleton(MemoryFeedQueries, store, _video_queries)
+    block_queries = singleton(MemoryBlockQueries, store)
+    moderation_queries = singleton(MemoryModerationQueries, store, _video_queries)
     search_index = singleton(MemorySearchIndex, store, _video_queries)
     hashtag_queries = singleton(MemoryHashtagQueries, store)
     taste_queries = singleton(MemoryTasteQueries, store)

@@ -17,6 +17,7 @@ from application.common.idempotency import IdempotentRequests
 from application.common.password_check import PasswordCheck
 from application.common.storage_cleanup import StorageCleanup
 from application.ports.account_queries import AccountQueries
+from application.ports.block_queries import BlockQueries
 from application.ports.clock import Clock
 from application.ports.collection_queries import CollectionQueries
 from application.ports.comment_queries import CommentQueries
@@ -30,6 +31,7 @@ from application.ports.image_processor import ImageProcessor
 from application.ports.login_attempt_store import LoginAttemptStore
 from application.ports.media_processor import MediaProcessor
 from application.ports.media_urls import MediaUrls
+from application.ports.moderation_queries import ModerationQueries
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
 from application.ports.search_index import SearchIndex
@@ -40,6 +42,7 @@ from application.ports.upload_grants import UploadGrants
 from application.ports.video_queries import VideoQueries
 from application.ports.view_deduplicator import ViewDeduplicator
 from application.ports.walk_store import WalkStore
+from application.safety.policy import SafetyPolicy
 from application.videos.settings import PlaybackPolicy, ProcessingPolicy, UploadPolicy
 from entrypoints.composition.wiring import Slot
 
@@ -63,6 +66,7 @@ class CorePorts(containers.DeclarativeContainer):
     images: Slot[ImageProcessor] = providers.Dependency()
     media: Slot[MediaProcessor] = providers.Dependency()
     processing_policy: Slot[ProcessingPolicy] = providers.Dependency()
+    safety_policy: Slot[SafetyPolicy] = providers.Dependency()
 
 
 class StoragePorts(containers.DeclarativeContainer):
@@ -74,6 +78,8 @@ class StoragePorts(containers.DeclarativeContainer):
     follow_queries: Slot[FollowQueries] = providers.Dependency()
     comment_queries: Slot[CommentQueries] = providers.Dependency()
     feed_queries: Slot[FeedQueries] = providers.Dependency()
+    block_queries: Slot[BlockQueries] = providers.Dependency()
+    moderation_queries: Slot[ModerationQueries] = providers.Dependency()
     search_index: Slot[SearchIndex] = providers.Dependency()
     hashtag_queries: Slot[HashtagQueries] = providers.Dependency()
     taste_queries: Slot[TasteQueries] = providers.Dependency()

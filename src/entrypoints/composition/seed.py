@@ -1,5 +1,6 @@
-"""The adapters of `clipstream seed`: a bulk loader on an engine of its own, the video storage and
-the password hasher (plain functions: the seed is a command, not a long-lived container)."""
+"""The adapters of `clipstream seed`: a bulk loader on an engine of its own, the video storage, the
+password hasher and the media processors (plain functions: the seed is a command, not a long-lived
+container)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import make_url
 
+from adapters.media.pillow_images import PillowImageProcessor
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.sqlalchemy.bulk_loader import SqlBulkLoader
 from adapters.sqlalchemy.engine import create_engine
@@ -16,8 +18,12 @@ from adapters.sqlalchemy.migrate import upgrade_to_head
 from adapters.storage.factory import build_storage
 from adapters.storage.upload_grants import HmacUploadGrants
 from application.ports.bulk_loader import BulkLoader
+from application.ports.image_processor import ImageProcessor
+from application.ports.media_processor import MediaProcessor
 from application.ports.object_storage import ObjectStorage
 from application.ports.password_hasher import PasswordHasher
+from application.videos.settings import ProcessingPolicy
+from entrypoints.composition.core import build_media_processor, build_processing_policy
 from entrypoints.config import Settings
 
 
@@ -28,6 +34,10 @@ class SeedAdapters:
     loader: BulkLoader
     storage: ObjectStorage
     hasher: PasswordHasher
+    media: MediaProcessor
+    images: ImageProcessor
+    processing: ProcessingPolicy
+    public_url: str  # of the API, in avatar URLs
     database: str  # the URL, password hidden
     storage_url: str
 
@@ -69,6 +79,10 @@ async def seed_adapters(settings: Settings) -> AsyncIterator[SeedAdapters]:
                 loader=SqlBulkLoader(engine, settings.database_url),
                 storage=storage,
                 hasher=BcryptPasswordHasher(rounds=settings.bcrypt_rounds),
+                media=build_media_processor(settings),
+                images=PillowImageProcessor(),
+                processing=build_processing_policy(settings),
+                public_url=settings.api_base_url,
                 database=make_url(settings.database_url).render_as_string(hide_password=True),
                 storage_url=settings.storage_url,
             )

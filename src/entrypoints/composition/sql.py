@@ -12,9 +12,11 @@ from adapters.jobs.runner import Doorbell
 from adapters.jobs.sql_queue import SqlJobStatistics
 from adapters.postgres.read_pool import create_select_runner
 from adapters.sqlalchemy.account_queries import SqlAccountQueries
+from adapters.sqlalchemy.blocks import SqlBlockQueries
 from adapters.sqlalchemy.collection_queries import SqlCollectionQueries
 from adapters.sqlalchemy.engine import create_engine
 from adapters.sqlalchemy.idempotency import SqlIdempotencyStore
+from adapters.sqlalchemy.moderation_queries import SqlModerationQueries
 from adapters.sqlalchemy.pool_metrics import PoolCollector
 from adapters.sqlalchemy.probe import DatabaseProbe
 from adapters.sqlalchemy.schema_check import SchemaRevisions, schema_revisions
@@ -83,6 +85,8 @@ class SqlAdapters(AdapterSet):
     follow_queries = singleton(SqlFollowQueries, engine, reader)
     comment_queries = singleton(SqlCommentQueries, engine, reader)
     feed_queries = singleton(SqlFeedQueries, engine, reader)
+    block_queries = singleton(SqlBlockQueries, engine, reader)
+    moderation_queries = singleton(SqlModerationQueries, engine, reader)
     search_index = singleton(SqlSearchIndex, engine, reader)
     hashtag_queries = singleton(SqlHashtagQueries, engine, reader)
     taste_queries = singleton(SqlTasteQueries, engine, reader)

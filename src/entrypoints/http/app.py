@@ -22,6 +22,7 @@ from entrypoints.composition.jobs import in_background
 from entrypoints.http.caching import check_private_responses
 from entrypoints.http.controllers.auth import AuthController
 from entrypoints.http.controllers.avatars import AvatarsController
+from entrypoints.http.controllers.blocks import BlocksController
 from entrypoints.http.controllers.collections import CollectionsController
 from entrypoints.http.controllers.comment_pins import CommentPinsController
 from entrypoints.http.controllers.comments import CommentsController
@@ -30,6 +31,11 @@ from entrypoints.http.controllers.hashtags import HashtagsController
 from entrypoints.http.controllers.health import HealthController
 from entrypoints.http.controllers.media import MediaController
 from entrypoints.http.controllers.metrics import SKIP_RATE_LIMIT, metrics_router
+from entrypoints.http.controllers.moderation import (
+    AdminController,
+    ModerationController,
+    ReportsController,
+)
 from entrypoints.http.controllers.search import SearchController
 from entrypoints.http.controllers.uploads import UploadsController
 from entrypoints.http.controllers.users import UsersController
@@ -159,6 +165,10 @@ def create_app(container: Container) -> Litestar:
             AuthController,
             UsersController,
             AvatarsController,
+            BlocksController,
+            ReportsController,
+            ModerationController,
+            AdminController,
             VideosController,
             VideoLikesController,
             VideoViewsController,
@@ -209,7 +219,7 @@ def create_app(container: Container) -> Litestar:
         dependencies=app_dependencies(container),
         plugins=[
             ProblemDetailsPlugin(problem_details_config()),
-            logging_plugin(),
+            logging_plugin(settings.log_format),
             StrictStructSchemaPlugin(),
         ],
         cors_config=_cors_config(settings.cors_origins),
@@ -230,7 +240,8 @@ def create_app(container: Container) -> Litestar:
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
             ProblemBodiesMiddleware(app.asgi_handler), hsts=settings.env == "production"
-        )
+        ),
+        for_console=settings.log_format == "console",
     )
     return app
 

@@ -32,6 +32,7 @@ from domain.errors import (
     UsernameTaken,
     ValidationFailed,
 )
+from domain.moderation import AccountSuspended, TooManyReports
 from entrypoints.http.validation_messages import field_error, missing_parameter
 
 logger = logging.getLogger("clipstream.errors")
@@ -71,7 +72,9 @@ _DOMAIN_STATUS: dict[type[DomainError], tuple[int, str]] = {
     Conflict: (409, "conflict"),
     NotFound: (404, "not-found"),
     AuthenticationFailed: (401, "unauthenticated"),
+    AccountSuspended: (403, "account-suspended"),
     Forbidden: (403, "forbidden"),
+    TooManyReports: (429, "too-many-reports"),
     TooManyAttempts: (429, "too-many-attempts"),
     UploadTooLarge: (413, "upload-too-large"),
     ImageTooLarge: (413, "image-too-large"),

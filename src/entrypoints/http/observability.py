@@ -1,10 +1,7 @@
-"""Structured JSON logs (secrets redacted) and the service's own Prometheus metrics."""
+"""Structured logs (JSON or for the console; secrets redacted) and the service's own metrics."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import MutableMapping
 from typing import Any
 
 import structlog
@@ -12,45 +9,47 @@ from litestar.logging.config import LoggingConfig, StructLoggingConfig, default_
 from litestar.plugins.structlog import StructlogConfig, StructlogPlugin
 from prometheus_client import Counter
 
-_SECRET_KEYS = re.compile(r"pass|token|secret|authorization|cookie|signature", re.IGNORECASE)
+from entrypoints.logs import LogFormat, redact_secrets, renderer, request_line
 
 UPLOADS = Counter("clipstream_uploads", "Finished uploads by outcome.", ["outcome"])
 
 
-def _redact_secrets(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
-    """Last line of defence: a field whose name suggests a credential is never written out."""
-    for key in event:
-        if _SECRET_KEYS.search(key):
-            event[key] = "[redacted]"
-    return event
-
-
-def logging_plugin() -> StructlogPlugin:
-    """JSON logs through structlog; access logs come from `RequestContextMiddleware` instead of
-    Litestar's request/response logging (which could log bodies, hence passwords)."""
+def logging_plugin(log_format: LogFormat = "json") -> StructlogPlugin:
+    """Logs through structlog, as JSON lines or for the console (`entrypoints.logs`); access logs
+    come from `RequestContextMiddleware` instead of Litestar's request/response logging (which
+    could log bodies, hence passwords)."""
     processors: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        _redact_secrets,
-        structlog.processors.format_exc_info,
-        structlog.processors.JSONRenderer(serializer=default_json_serializer),
+        redact_secrets,
     ]
+    if log_format == "json":
+        processors += [
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(serializer=default_json_serializer),
+        ]
+    else:
+        processors += [request_line, renderer("console")]
     return StructlogPlugin(
         StructlogConfig(
             structlog_logging_config=StructLoggingConfig(
                 processors=processors,
+                # JSON is bytes (msgspec), the console text.
+                logger_factory=structlog.BytesLoggerFactory()
+                if log_format == "json"
+                else structlog.WriteLoggerFactory(),
                 log_exceptions="never",
                 pretty_print_tty=False,
                 cache_logger_on_first_use=False,  # loggers follow the current stdout (tests, reloads)
-                standard_lib_logging_config=_standard_lib_logging(),
+                standard_lib_logging_config=_standard_lib_logging(log_format),
             ),
             enable_middleware_logging=False,
         )
     )
 
 
-def _standard_lib_logging() -> LoggingConfig:
+def _standard_lib_logging(log_format: LogFormat) -> LoggingConfig:
     """Records of the standard `logging` module (libraries, `logger.exception`) as JSON lines too.
 
     Litestar's default formatter for them has no exception formatting, so a record carrying
@@ -64,16 +63,11 @@ def _standard_lib_logging() -> LoggingConfig:
                     structlog.processors.TimeStamper(fmt="iso", utc=True),
                     structlog.stdlib.add_log_level,
                     structlog.stdlib.ExtraAdder(),
-                    _redact_secrets,
+                    redact_secrets,
                     structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-                    structlog.processors.format_exc_info,
-                    structlog.processors.JSONRenderer(serializer=_json_or_repr),
+                    *([structlog.processors.format_exc_info] if log_format == "json" else []),
+                    renderer(log_format),
                 ],
             }
         }
     )
-
-
-def _json_or_repr(value: Any, **_: Any) -> str:
-    """JSON of a log line; a value JSON cannot hold is written as its `repr`."""
-    return json.dumps(value, default=repr)

@@ -9,6 +9,7 @@ from litestar.params import QueryParameter
 
 from application.auth.results import Principal
 from application.common.pagination import MAX_PAGE_SIZE
+from application.common.visibility import ANONYMOUS, Viewer
 from entrypoints.http.cursors import MAX_CURSOR_LENGTH
 
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Page size, 1..100.")]
@@ -21,3 +22,10 @@ Cursor = Annotated[
 def viewer_id(viewer: Principal | None) -> UUID | None:
     """The signed-in viewer's id, or None for anonymous requests."""
     return viewer.user_id if viewer else None
+
+
+def audience(caller: Principal | None) -> Viewer:
+    """Who is looking, for `application.common.visibility`: the caller, or anonymous."""
+    if caller is None:
+        return ANONYMOUS
+    return Viewer(user_id=caller.user_id, moderator=caller.role.moderates)

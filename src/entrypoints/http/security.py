@@ -1,8 +1,10 @@
 """Bearer-token authentication, driven by each route's declared security.
 
 A route says who may call it in ONE place, its `security` (what the OpenAPI document shows):
-`SECURITY` (a valid access token is required) or `OPTIONAL_SECURITY` (anonymous, or with a token
-that must then be valid), or nothing (the token is not looked at). `authenticate_as_declared` runs
+`SECURITY` (a valid access token is required), `MODERATOR_SECURITY` / `ADMIN_SECURITY` (a valid
+token of an account whose role, read from the database with the session, is moderator or admin /
+admin: 403 otherwise), `OPTIONAL_SECURITY` (anonymous, or with a token that must then be valid),
+or nothing (the token is not looked at). `authenticate_as_declared` runs
 before every handler and enforces that declaration; the `principal` and `viewer` dependencies only
 hand over what it found. `check_route_security` stops the app from starting when a handler's
 parameters and its declaration disagree (a `viewer` on a route that declares no security, a
@@ -22,14 +24,20 @@ from litestar.routes import HTTPRoute
 
 from application.auth.authenticate import Authenticate
 from application.auth.results import Principal
-from domain.errors import InvalidToken
+from domain.errors import Forbidden, InvalidToken
+from domain.moderation import Role
 
 BEARER_AUTH = "BearerAuth"
 SECURITY: list[dict[str, list[str]]] = [{BEARER_AUTH: []}]
 OPTIONAL_SECURITY: list[dict[str, list[str]]] = [{}, *SECURITY]  # anonymous, or with a token
+# A token of an account with a role: the role is the requirement's scope (in the document too),
+# checked against the role read from the database with the session, on every request (403).
+MODERATOR_SECURITY: list[dict[str, list[str]]] = [{BEARER_AUTH: [Role.MODERATOR.value]}]
+ADMIN_SECURITY: list[dict[str, list[str]]] = [{BEARER_AUTH: [Role.ADMIN.value]}]
 
 _PRINCIPAL = "clipstream.principal"  # where the hook leaves the caller in the request's state
 _AUTH_OPT = "clipstream.authentication"  # a handler's requirement, worked out once
+_ROLE_OPT = "clipstream.role"  # the role a handler's security names, worked out once
 
 
 class Requirement(Enum):
@@ -54,6 +62,29 @@ def requirement_of(handler: HTTPRouteHandler) -> Requirement:
         found = Requirement.REQUIRED
     handler.opt[_AUTH_OPT] = found
     return found
+
+
+def role_of(handler: HTTPRouteHandler) -> Role:
+    """The role a handler's security asks for (its scope; `user` when it names none)."""
+    found = handler.opt.get(_ROLE_OPT)
+    if isinstance(found, Role):
+        return found
+    scopes = {scope for entry in handler.resolve_security() for scope in entry.get(BEARER_AUTH, [])}
+    found = (
+        Role.ADMIN
+        if Role.ADMIN.value in scopes
+        else (Role.MODERATOR if Role.MODERATOR.value in scopes else Role.USER)
+    )
+    handler.opt[_ROLE_OPT] = found
+    return found
+
+
+def _check_role(needed: Role, principal: Principal) -> None:
+    """Forbidden (403) unless the caller's role (from the database) grants `needed`."""
+    if needed is Role.MODERATOR and not principal.role.moderates:
+        raise Forbidden("Only moderators and admins may do this.")
+    if needed is Role.ADMIN and principal.role is not Role.ADMIN:
+        raise Forbidden("Only admins may do this.")
 
 
 def _bearer_token(request: Request[Any, Any, Any]) -> str | None:
@@ -87,6 +118,7 @@ def authenticate_as_declared(
         state = request.scope.setdefault("state", {})
         state[_PRINCIPAL] = principal
         state["user_id"] = principal.user_id  # for the access log
+        _check_role(role_of(request.route_handler), principal)
 
     return hook
 

@@ -1,5 +1,6 @@
-"""The seeded videos' bytes: the sample clip at every video's own storage key, stored in the
-background while the rows load, and removed again if the run does not complete."""
+"""The seeded objects: the sample clip at every video's own storage key (with its processed files,
+and the users' avatars: see `media`), stored in the background while the rows load, and removed
+again if the run does not complete."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ import tempfile
 from collections.abc import Awaitable, Sequence
 from pathlib import Path
 from typing import Protocol
-from uuid import UUID
 
 from application.ports.object_storage import ObjectStorage
-from application.videos.storage_keys import source_key
 from entrypoints.seed.generate import CONTENT_TYPE
+from entrypoints.seed.media import ObjectCopies
 from entrypoints.seed.progress import Reporter
 
 BATCH = 1000  # keys per `copy_many` / `delete_many` call
@@ -37,10 +37,10 @@ class StorageBatches(Protocol):
     async def delete_many(self, keys: Sequence[str]) -> None: ...
 
 
-class VideoFiles:
-    """Puts the sample once, then copies it to the key of each video in `video_ids`, a batch at a
-    time (a local storage makes hard links, S3 server-side copies), in a task of its own; the
-    batches go to `batches` (default: the storage itself).
+class SeedFiles:
+    """Stores each of `copies` once under `seed/`, then copies it to the key of each of its owners,
+    a batch at a time (a local storage makes hard links, S3 server-side copies), in a task of its
+    own; the batches go to `batches` (default: the storage itself).
 
     It knows what it wrote: `remove` deletes exactly that, waiting first for a batch under way.
     """
@@ -48,34 +48,37 @@ class VideoFiles:
     def __init__(
         self,
         storage: ObjectStorage,
-        sample: bytes,
-        video_ids: Sequence[UUID],
+        copies: Sequence[ObjectCopies],
         reporter: Reporter,
         *,
         batches: StorageBatches | None = None,
     ) -> None:
         self._storage = storage
         self._batches: StorageBatches = batches or storage
-        self._sample = sample
-        self._ids = video_ids
+        self._copies = copies
         self._reporter = reporter
-        self._original = f"seed/sample-{secrets.token_hex(4)}.mp4"
-        self._original_stored = False
-        self._reached = 0  # the videos before this index may have their bytes
+        run = secrets.token_hex(4)
+        self._originals = [f"seed/{run}-{index}" for index in range(len(copies))]
+        self._stored = 0  # the originals before this index may be stored
+        self._reached = [0] * len(copies)  # per original: the owners before this index have a copy
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._write(), name="clipstream-seed-files")
 
     async def finished(self) -> None:
-        """Wait until every video has its bytes (raises what the storage raised)."""
+        """Wait until every owner has its copies (raises what the storage raised)."""
         assert self._task is not None
         await self._task
 
     def keys_written(self) -> list[str]:
         """The keys this run may have written so far."""
-        keys = [source_key(video_id) for video_id in self._ids[: self._reached]]
-        return [*keys, self._original] if self._original_stored else keys
+        keys = [
+            key
+            for copies, reached in zip(self._copies, self._reached, strict=True)
+            for key in copies.keys(0, reached)
+        ]
+        return [*keys, *self._originals[: self._stored]]
 
     async def remove(self) -> None:
         """Stop, then delete every object this run wrote (the batch under way ends first).
@@ -91,30 +94,35 @@ class VideoFiles:
         if not keys:
             return
         with self._reporter.phase("removing files", len(keys)) as phase:
-            while self._reached:
-                start = max(0, self._reached - BATCH)
-                batch = [source_key(video_id) for video_id in self._ids[start : self._reached]]
-                await self._batches.delete_many(batch)
-                self._reached = start
-                phase.advance(len(batch))
-            if self._original_stored:
-                await self._storage.delete(self._original)
-                self._original_stored = False
+            for index, copies in enumerate(self._copies):
+                while reached := self._reached[index]:
+                    start = max(0, reached - BATCH)
+                    batch = copies.keys(start, reached)
+                    await self._batches.delete_many(batch)
+                    self._reached[index] = start
+                    phase.advance(len(batch))
+            while self._stored:
+                await self._storage.delete(self._originals[self._stored - 1])
+                self._stored -= 1
                 phase.advance()
 
     async def _write(self) -> None:
-        with self._reporter.phase("video files", len(self._ids)) as phase:
-            self._original_stored = True  # set first: a cancelled put may still land
-            await self._shielded(
-                self._storage.put(self._original, self._sample, content_type=CONTENT_TYPE)
-            )
-            for start in range(0, len(self._ids), BATCH):
-                batch = [source_key(video_id) for video_id in self._ids[start : start + BATCH]]
-                self._reached = start + len(batch)
-                await self._shielded(self._batches.copy_many(self._original, batch))
-                phase.advance(len(batch))
-            await self._storage.delete(self._original)
-            self._original_stored = False
+        total = sum(len(copies.owners) for copies in self._copies)
+        with self._reporter.phase("video files", total) as phase:
+            for index, copies in enumerate(self._copies):
+                original = self._originals[index]
+                self._stored = index + 1  # set first: a cancelled put may still land
+                await self._shielded(
+                    self._storage.put(original, copies.data, content_type=copies.content_type)
+                )
+                for start in range(0, len(copies.owners), BATCH):
+                    batch = copies.keys(start, start + BATCH)
+                    self._reached[index] = start + len(batch)
+                    await self._shielded(self._batches.copy_many(original, batch))
+                    phase.advance(len(batch))
+            while self._stored:
+                await self._storage.delete(self._originals[self._stored - 1])
+                self._stored -= 1
 
     @staticmethod
     async def _shielded(work: Awaitable[None]) -> None:

@@ -3,16 +3,19 @@ follows, likes, comments. Each draws from a stream of its own, so the same plan 
 
 Entities are the domain's, built the way the use cases build them: hashtags come from
 `Caption.parse`, engagement points from `domain.ranking.engagement_points`, storage keys from
-`source_key`. A seeded video has what a real upload has before media processing: no duration and
-no dimensions.
+`source_key`. A seeded video is what the `media` job makes of an upload (its duration, size,
+renditions and poster are the processed sample's, see `media`), or, without media, what an upload
+has before processing: no duration, no dimensions, only the original to play.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from application.ports.bulk_loader import CommentLike, Follow, VideoLike
+from application.users.avatar_keys import avatar_url
 from application.videos.storage_keys import source_key
 from domain.comments import Comment, parse_body
 from domain.ranking import engagement_points
@@ -23,13 +26,25 @@ from entrypoints.seed.plan import NO_PARENT, VISIBILITIES, Plan
 from entrypoints.seed.sampling import SECOND, as_datetime, others, rng
 from entrypoints.seed.vocabulary import Vocabulary
 
+if TYPE_CHECKING:
+    from entrypoints.seed.media import VideoMedia
+
 EMAIL_DOMAIN = "example.com"
 CONTENT_TYPE = "video/mp4"  # the sample's
 
 
-def users(plan: Plan, vocabulary: Vocabulary, *, password_hash: str) -> Iterator[User]:
+def users(
+    plan: Plan,
+    vocabulary: Vocabulary,
+    *,
+    password_hash: str,
+    avatar_of: Callable[[int], str | None] = lambda _user: None,
+    public_url: str = "",
+) -> Iterator[User]:
+    """The users; the `user`-th gets the avatar version `avatar_of(user)` (None: no avatar)."""
     draw = rng(plan.seed, "profiles")
     for user, user_id in enumerate(plan.user_ids):
+        avatar = avatar_of(user)
         first, last = divmod(plan.user_names[user], 65536)
         username = plan.usernames[user]
         created = as_datetime(plan.user_created[user])
@@ -42,7 +57,8 @@ def users(plan: Plan, vocabulary: Vocabulary, *, password_hash: str) -> Iterator
                 draw, vocabulary, vocabulary.first_names[first][1], vocabulary.last_names[last][1]
             ),
             bio=draw.choice(vocabulary.bios) if draw.random() < 0.45 else None,
-            avatar_url=None,
+            avatar_url=None if avatar is None else avatar_url(public_url, user_id, avatar),
+            avatar_version=avatar,
             created_at=created,
             updated_at=created,
             follower_count=plan.followers[user],
@@ -63,8 +79,11 @@ def _display_name(draw: random.Random, vocabulary: Vocabulary, first: str, last:
     return f"{first} {last[0]}."
 
 
-def videos(plan: Plan, vocabulary: Vocabulary, *, size_bytes: int) -> Iterator[Video]:
-    """Ready videos with the sample's bytes (`size_bytes`) at their own key."""
+def videos(
+    plan: Plan, vocabulary: Vocabulary, *, size_bytes: int, media: VideoMedia | None = None
+) -> Iterator[Video]:
+    """Ready videos with the sample's bytes (`size_bytes`) at their own key, processed as `media`
+    says (None: not processed)."""
     draw = rng(plan.seed, "captions")
     ready = VideoStatus.READY
     for video, video_id in enumerate(plan.video_ids):
@@ -89,6 +108,12 @@ def videos(plan: Plan, vocabulary: Vocabulary, *, size_bytes: int) -> Iterator[V
             like_count=likes,
             comment_count=comments,
             engagement_points=engagement_points(views=views, likes=likes, comments=comments),
+            duration_seconds=None if media is None else media.duration_seconds,
+            width=None if media is None else media.width,
+            height=None if media is None else media.height,
+            renditions=() if media is None else media.renditions,
+            poster_version=None if media is None else media.poster_version,
+            blurhash=None if media is None else media.blurhash,
         )
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 from application.errors import DependencyUnavailable
 from application.ports.bulk_loader import BulkLoader, BulkLoadFailed
+from application.ports.image_processor import ImageRejected
+from application.ports.media_processor import MediaProcessingFailed, MediaRejected
 from application.ports.object_storage import StorageError
 from domain.videos import Video
 from entrypoints.composition.seed import SeedAdapters, seed_adapters, seed_storage
@@ -28,13 +30,14 @@ from entrypoints.config import Settings
 from entrypoints.seed import generate
 from entrypoints.seed.child import ChildProcessStorage
 from entrypoints.seed.files import (
+    SeedFiles,
     StorageBatches,
-    VideoFiles,
     check_storage,
     read_key_list,
     write_leftovers,
 )
 from entrypoints.seed.interrupts import Interrupts
+from entrypoints.seed.media import SeedMedia, VideoMedia, process_sample
 from entrypoints.seed.options import SeedError, SeedInterrupted, SeedOptions, SeedReport
 from entrypoints.seed.plan import Plan, Planner
 from entrypoints.seed.progress import PlainReporter, Reporter, counted
@@ -100,19 +103,20 @@ async def seed(
 ) -> SeedReport:
     """`run_seed` on the given adapters (`batches`: where the file batches go, by default the
     adapters' storage)."""
-    files: VideoFiles | None = None
+    files: SeedFiles | None = None
     try:
         run_tag = await _prepare(adapters, options, sample)
         out(f"Seeding {adapters.database} and {adapters.storage_url} (seed {options.seed})...")
         started = time.perf_counter()
         with reporter.phase("password hash"):
             password_hash = await adapters.hasher.hash(options.password)
+        media = await _media(adapters, options, sample, reporter)
         plan = await _plan(options, reporter, run_tag)
-        files = VideoFiles(adapters.storage, sample, plan.video_ids, reporter, batches=batches)
+        copies = media.copies(sample, plan.video_ids, plan.user_ids)
+        files = SeedFiles(adapters.storage, copies, reporter, batches=batches)
         files.start()
-        loaded = await _load(
-            adapters.loader, plan, files, reporter, interrupts, password_hash, len(sample)
-        )
+        rows = _Rows(password_hash, len(sample), media, adapters.public_url)
+        loaded = await _load(adapters.loader, plan, files, reporter, interrupts, rows)
     except BaseException as error:
         undone = await _undo(files, reporter, error, interrupts)
         explained = _explained(error, interrupts, undone)
@@ -164,6 +168,38 @@ async def _free_run_tag(loader: BulkLoader) -> str:
         tag = "".join(secrets.choice("abcdefghijkmnpqrstuvwxyz23456789") for _ in range(4))
         if not await loader.username_suffix_taken(f"_{tag}"):
             return tag
+
+
+async def _media(
+    adapters: SeedAdapters, options: SeedOptions, sample: bytes, reporter: Reporter
+) -> SeedMedia:
+    """The sample processed once and the avatars (nothing with `options.media` off)."""
+    if not options.media:
+        return SeedMedia()
+    with reporter.phase("processing the sample"):
+        try:
+            return await process_sample(
+                sample, adapters.media, adapters.images, adapters.processing
+            )
+        except (MediaRejected, MediaProcessingFailed, ImageRejected) as error:
+            raise SeedError(
+                f"processing the sample clip failed: {error} (check the CLIPSTREAM_PROCESSING_* "
+                "settings, or pass --no-media to seed plain originals)"
+            ) from error
+
+
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """What every generated row shares."""
+
+    password_hash: str
+    size_bytes: int  # of the original each video has
+    media: SeedMedia
+    public_url: str
+
+    @property
+    def video(self) -> VideoMedia | None:
+        return self.media.video
 
 
 async def _plan(options: SeedOptions, reporter: Reporter, run_tag: str | None) -> Plan:
@@ -220,11 +256,10 @@ class _Loaded:
 async def _load(
     loader: BulkLoader,
     plan: Plan,
-    files: VideoFiles,
+    files: SeedFiles,
     reporter: Reporter,
     interrupts: Interrupts,
-    password_hash: str,
-    size_bytes: int,
+    rows: _Rows,
 ) -> _Loaded:
     words = vocabulary()
     hashtags = 0
@@ -237,10 +272,18 @@ async def _load(
 
     async with loader.load() as load:
         with reporter.phase("users", len(plan.user_ids)) as phase:
-            profiles = generate.users(plan, words, password_hash=password_hash)
+            profiles = generate.users(
+                plan,
+                words,
+                password_hash=rows.password_hash,
+                avatar_of=rows.media.avatar_version,
+                public_url=rows.public_url,
+            )
             users = await load.add_users(counted(profiles, phase))
         with reporter.phase("videos", len(plan.video_ids)) as phase:
-            clips = tally(generate.videos(plan, words, size_bytes=size_bytes))
+            clips = tally(
+                generate.videos(plan, words, size_bytes=rows.size_bytes, media=rows.video)
+            )
             videos = await load.add_videos(counted(clips, phase))
         with reporter.phase("follows", len(plan.follow_follower)) as phase:
             follows = await load.add_follows(counted(generate.follows(plan), phase))
@@ -260,7 +303,7 @@ async def _load(
 
 
 async def _undo(
-    files: VideoFiles | None, reporter: Reporter, error: BaseException, interrupts: Interrupts
+    files: SeedFiles | None, reporter: Reporter, error: BaseException, interrupts: Interrupts
 ) -> str:
     """Remove what the failed or stopped run wrote; says what was done (the rows were never
     committed). Raises `SeedError` naming a listing of what is left if the removal fails or is

@@ -35,6 +35,7 @@ class SeedOptions:
     seed: int = 42
     password: str = DEMO_PASSWORD
     append: bool = False
+    media: bool = True  # process the sample once and give videos its outputs, users avatars
 
     @property
     def videos(self) -> int:

@@ -31,6 +31,7 @@ from application.ports.bulk_loader import BulkLoader, BulkLoadFailed
 from application.ports.unit_of_work import UnitOfWorkFactory
 from application.ports.video_queries import PublicVideoFilter, VideoQueries
 from domain.comments import Comment
+from domain.media import Rendition
 from domain.ranking import engagement_points
 from domain.users import User
 from domain.videos import Video, Visibility
@@ -124,10 +125,24 @@ def make_comment(video: Video, author: User, *, parent: Comment | None = None) -
 async def test_what_a_load_stores_reads_back_as_the_repositories_store_it(
     adapters: Adapters,
 ) -> None:
-    ana, ben = make_user("ana", seconds=1, follower_count=1, like_count=1), make_user("ben")
+    ana = make_user(
+        "ana",
+        seconds=1,
+        follower_count=1,
+        like_count=1,
+        avatar_url="http://api.test/api/v1/users/ana/avatar?v=a1",
+        avatar_version="a1",
+    )
+    ben = make_user("ben")
     clip = make_video(
         ana,
         "Sunset at the #Beach with #friends #beach",
+        duration_seconds=2.0,
+        width=360,
+        height=640,
+        renditions=(Rendition(360, 640, 512), Rendition(720, 1280, 1800)),
+        poster_version="p1",
+        blurhash="LEHV6nWB2yk8pyo0adR*.7kCMdnj",
         view_count=10,
         like_count=1,
         comment_count=2,

@@ -54,7 +54,9 @@ async def usernames_for(
     uow_factory: UnitOfWorkFactory, prefix: str, *, after: str | None = None, limit: int = 100
 ) -> list[str]:
     async with uow_factory() as uow:
-        found = await uow.users.search_by_username_prefix(prefix, after=after, limit=limit)
+        found = await uow.users.search_by_username_prefix(
+            prefix, viewer_id=None, after=after, limit=limit
+        )
     return [user.username for user in found]
 
 

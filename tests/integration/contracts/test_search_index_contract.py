@@ -291,7 +291,7 @@ async def test_a_signed_in_search_says_which_videos_the_viewer_likes(adapters: A
 
 
 async def found_users(adapters: Adapters, q: str) -> list[str]:
-    rows = await adapters.index.find_users(q, after=None, limit=50)
+    rows = await adapters.index.find_users(q, None, after=None, limit=50)
     return [row.user.username for row in rows]
 
 
@@ -328,12 +328,12 @@ async def test_users_search_escapes_like_wildcards(adapters: Adapters) -> None:
 async def test_user_pages_walk_every_match_once(adapters: Adapters) -> None:
     names = ["sam", *(f"sam{i}" for i in range(7)), "sam_x", "samantha"]
     await add(adapters, *(make_user(name) for name in names))
-    everything = await adapters.index.find_users("sam", after=None, limit=100)
+    everything = await adapters.index.find_users("sam", None, after=None, limit=100)
 
     walked: list[str] = []
     after: SearchKey | None = None
     while True:
-        rows = await adapters.index.find_users("sam", after=after, limit=3)
+        rows = await adapters.index.find_users("sam", None, after=after, limit=3)
         walked += [row.user.username for row in rows]
         if len(rows) < 3:
             break
@@ -415,7 +415,9 @@ async def test_postgres_user_search_reads_the_trigram_indexes(
     await add(adapters, make_user("anna"), make_user("ana_b"))
     index = adapters.index
 
-    (plan,) = await _plans(postgres_engine, lambda: index.find_users("anna", after=None, limit=5))
+    (plan,) = await _plans(
+        postgres_engine, lambda: index.find_users("anna", None, after=None, limit=5)
+    )
 
     assert "ix_users_username_trgm" in plan, plan  # similar spellings and prefixes
     assert "ix_users_display_name_trgm" in plan, plan

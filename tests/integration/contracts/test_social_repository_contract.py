@@ -90,8 +90,8 @@ class Social:
     rows: Callable[[], Awaitable[Rows]]
 
 
-def memory_social() -> Social:
-    store = MemoryDatabase()
+def memory_social(store: MemoryDatabase | None = None) -> Social:
+    store = store or MemoryDatabase()
     video_queries = MemoryVideoQueries(store)
 
     async def rows() -> Rows:
@@ -1332,7 +1332,7 @@ async def test_postgres_each_query_is_one_statement_whatever_the_page_size(
         for name, (statement, parameters) in recorded.items():
             rows = await connection.exec_driver_sql("EXPLAIN " + statement, parameters)
             plans[name] = "\n".join(row[0] for row in rows)
-    assert "ix_follows_followee_id_created_at_follower_id" in plans["followers"]
+    assert "ix_follows_followee_id_created_at_follower_id" in plans["followers"], plans["followers"]
     assert "ix_follows_follower_id_created_at_followee_id" in plans["following"]
     assert "ix_comments_video_id_created_at_id" in plans["top_level"]
     assert "ix_comments_parent_id_created_at_id" in plans["replies"]

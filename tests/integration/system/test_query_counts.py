@@ -82,6 +82,9 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
     client, container = app
     creators = [await _user(client, f"creator{i}") for i in range(4)]
     viewer_id, viewer = await _user(client, "viewer")
+    for i in range(3):  # the viewer's blocks: filtered in the same statement as each page
+        blocked_id, _ = await _user(client, f"blocked{i}")
+        await client.put(f"{API}/users/{blocked_id}/block", headers=viewer)
     video_ids = []
     for _other_id, other in creators[1:]:
         await client.put(f"{API}/users/{creators[0][0]}/follow", headers=other)
@@ -124,6 +127,7 @@ async def test_pages_cost_a_constant_number_of_statements(app: tuple[Client, Con
         "top comments": f"{API}/videos/{first_video}/comments?sort=top",
         "user search": f"{API}/users?q=creator",
         "followers": f"{API}/users/{creators[0][0]}/followers",
+        "my blocks": f"{API}/users/me/blocks",
         "video search": f"{API}/search/videos?q=clip",
         "people search": f"{API}/search/users?q=creator",
         "followed": f"{API}/users/{viewer_id}/following",

@@ -6,6 +6,7 @@ store them, and the indexes it drops for a load come back exactly as they were.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import replace
@@ -27,7 +28,8 @@ from adapters.storage.factory import build_storage
 from adapters.storage.filesystem import FileSystemObjectStorage
 from adapters.storage.upload_grants import HmacUploadGrants
 from application.ports.object_storage import StorageError
-from application.videos.storage_keys import source_key
+from application.users.avatar_keys import avatar_keys
+from application.videos.storage_keys import output_key, poster_key, source_key, stream_key
 from domain.users import User
 from domain.videos import Caption
 from domain.words import caption_words
@@ -215,7 +217,20 @@ async def _assert_bytes_stored(settings: Settings, engine: AsyncEngine) -> None:
     first = rows[0].storage_key
     data = b"".join([chunk async for chunk in storage.read_range(first, 0, len(SAMPLE) - 1)])
     assert data == SAMPLE
-    assert not (Path(settings.storage_url) / "seed").exists()  # the original is gone
+    # What processing makes of an upload, at the keys the media job gives it, for every video.
+    processed = await _rows(engine, "SELECT id, poster_version FROM videos")
+    for row in processed:
+        video_id = UUID(str(row.id))
+        for key in (
+            poster_key(video_id, row.poster_version),
+            stream_key(video_id),
+            output_key(video_id, "hls/master.m3u8"),
+        ):
+            assert await storage.stat(key) is not None, key
+    for user in await _rows(engine, "SELECT id, avatar_version FROM users"):
+        for key in avatar_keys(UUID(str(user.id)), user.avatar_version):
+            assert await storage.stat(key) is not None, key
+    assert not (Path(settings.storage_url) / "seed").exists()  # the originals are gone
 
 
 def _stored_files(settings: Settings) -> list[Path]:
@@ -236,9 +251,18 @@ async def _assert_seeded(
     await _assert_captions_indexed(engine)
     await _assert_ids_follow_creation(engine)
     await _assert_bytes_stored(settings, engine)
-    # What a real upload cannot tell yet (no media processing), a seeded video does not invent.
-    invented = "SELECT count(*) FROM videos WHERE duration_seconds IS NOT NULL OR width IS NOT NULL"
-    assert await _scalar(engine, f"{invented} OR height IS NOT NULL") == 0
+    # Every video is what processing made of the sample: its real duration and size.
+    sizes = await _rows(
+        engine,
+        "SELECT DISTINCT duration_seconds, width, height, renditions IS NOT NULL AS rendered, "
+        "blurhash IS NOT NULL AS hashed FROM videos",
+    )
+    assert len(sizes) == 1
+    assert 1.5 < sizes[0].duration_seconds < 2.5
+    assert sizes[0].width > 0
+    assert sizes[0].height > 0
+    assert sizes[0].rendered
+    assert sizes[0].hashed
     visibilities = dict(
         await _rows(engine, "SELECT visibility, count(*) FROM videos GROUP BY visibility")
     )
@@ -259,20 +283,35 @@ async def test_seed_on_sqlite(sqlite_settings: Settings, engine_of: list[AsyncEn
 
 
 @pytest.mark.postgres
-async def test_seed_on_postgres(postgres_settings: Settings, engine_of: list[AsyncEngine]) -> None:
+async def test_seed_on_postgres(
+    postgres_settings: Settings,
+    postgres_databases: PostgresDatabases,
+    engine_of: list[AsyncEngine],
+) -> None:
     await _assert_seeded(postgres_settings, MEDIUM, engine_of)
-    engine = engine_of[0]
-    # The indexes and constraints dropped for the load are all back.
-    indexes = await _scalar(
-        engine, "SELECT count(*) FROM pg_indexes WHERE tablename = 'video_likes'"
+    # The indexes and constraints set aside for the load are all back: the same as a freshly
+    # migrated database has.
+    fresh_url = postgres_databases.create(migrated=True)
+    fresh = create_engine(fresh_url, pool_size=1)
+    try:
+        assert await _indexes_and_keys(engine_of[0]) == await _indexes_and_keys(fresh)
+    finally:
+        await fresh.dispose()
+        postgres_databases.drop(fresh_url)
+
+
+async def _indexes_and_keys(engine: AsyncEngine) -> set[tuple[str, str]]:
+    indexes = await _rows(
+        engine, "SELECT tablename, indexdef FROM pg_indexes WHERE schemaname = 'public'"
     )
-    foreign_keys = await _scalar(
+    keys = await _rows(
         engine,
-        "SELECT count(*) FROM pg_constraint WHERE conrelid = 'video_likes'::regclass"
-        " AND contype = 'f'",
+        "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE connamespace = 'public'::regnamespace",
     )
-    # The primary key, (video_id, created_at, user_id) and (user_id, created_at, video_id).
-    assert (indexes, foreign_keys) == (3, 2)
+    found = {(row[0], row[1]) for row in [*indexes, *keys]}
+    assert len(found) > 20  # the schema's, not an empty set
+    return found
 
 
 @pytest.mark.postgres
@@ -397,11 +436,38 @@ async def test_a_seeded_user_logs_in_and_plays_a_video(sqlite_settings: Settings
         assert feed.json()["items"]  # the demo user follows people who post
         video = feed.json()["items"][0]
         assert video["status"] == "ready"
-        # Like a real upload's until media processing exists: nothing invented.
-        assert (video["durationSeconds"], video["width"], video["height"]) == (None, None, None)
+        # Like a processed upload's: real duration and size, a poster, HLS and the MP4.
+        assert 1.5 < video["durationSeconds"] < 2.5
+        assert video["width"] > 0
+        assert video["height"] > 0
+        poster = await client.get(video["posterUrl"])
+        assert (poster.status_code, poster.headers["content-type"]) == (200, "image/jpeg")
+        master = await client.get(video["hlsUrl"])
+        assert master.status_code == 200
+        assert master.text.startswith("#EXTM3U")
         stream = await client.get(f"/api/v1/videos/{video['id']}/stream")
         assert stream.status_code == 200
-        assert stream.content == SAMPLE
+        assert stream.content[4:8] == b"ftyp"
+        assert stream.content != SAMPLE  # the processed MP4, not the upload
+        avatar = await client.get(video["author"]["avatarUrl"])
+        assert (avatar.status_code, avatar.headers["content-type"]) == (200, "image/jpeg")
+
+
+async def test_without_media_seeded_videos_invent_nothing(sqlite_settings: Settings) -> None:
+    await _seed(sqlite_settings, dataclasses.replace(SMALL, media=False))
+    engine = create_engine(sqlite_settings.database_url, pool_size=1)
+    try:
+        # What a real upload cannot tell before processing, a seeded video does not invent.
+        invented = (
+            "SELECT count(*) FROM videos WHERE duration_seconds IS NOT NULL "
+            "OR width IS NOT NULL OR height IS NOT NULL OR poster_version IS NOT NULL"
+        )
+        assert await _scalar(engine, invented) == 0
+        assert await _scalar(engine, "SELECT count(*) FROM users WHERE avatar_url IS NOT NULL") == 0
+    finally:
+        await engine.dispose()
+    files = _stored_files(sqlite_settings)
+    assert {path.name for path in files} == {"source"}
 
 
 def test_generation_is_deterministic() -> None:

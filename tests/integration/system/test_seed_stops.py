@@ -26,6 +26,7 @@ from adapters.sqlalchemy.engine import create_engine
 from adapters.storage.filesystem import FileSystemObjectStorage
 from adapters.storage.upload_grants import HmacUploadGrants
 from application.ports.object_storage import StorageError
+from application.videos.settings import ProcessingPolicy
 from entrypoints.composition.seed import SeedAdapters
 from entrypoints.config import Settings
 from entrypoints.seed import SeedInterrupted, SeedOptions, sample_clip, seed
@@ -34,7 +35,9 @@ from entrypoints.seed.files import read_key_list
 from entrypoints.seed.interrupts import Interrupts
 from entrypoints.seed.progress import Phase, PlainReporter
 from tests.integration.conftest import PostgresDatabases
+from tests.support.fake_media import FakeImageProcessor, FakeMediaProcessor
 
+PROCESSING = ProcessingPolicy()
 SECRET = b"seed-stop-test-secret-0123456789-0123456789"
 
 CLIPSTREAM = str(Path(sys.executable).with_name("clipstream"))
@@ -237,6 +240,10 @@ def _adapters(tmp_path: Path, store: MemoryDatabase) -> SeedAdapters:
         loader=MemoryBulkLoader(store),
         storage=FileSystemObjectStorage(media, HmacUploadGrants(SECRET), "http://api.test"),
         hasher=BcryptPasswordHasher(rounds=4),
+        media=FakeMediaProcessor.tiny(),
+        images=FakeImageProcessor(),
+        processing=PROCESSING,
+        public_url="http://api.test",
         database="memory",
         storage_url=str(media),
     )

@@ -16,6 +16,9 @@ from adapters.memory.store import MemoryDatabase, MemoryState
 from adapters.security.bcrypt_hasher import BcryptPasswordHasher
 from adapters.storage.memory import MemoryObjectStorage
 from adapters.storage.upload_grants import HmacUploadGrants
+from application.users.avatar_keys import avatar_keys, avatar_url
+from application.videos.settings import ProcessingPolicy
+from application.videos.storage_keys import output_key, poster_key, source_key, stream_key
 from domain.comments import parse_body
 from domain.ranking import engagement_points
 from domain.values import Username
@@ -24,10 +27,13 @@ from entrypoints.composition.seed import SeedAdapters
 from entrypoints.seed import SeedError, SeedOptions, SeedReport, sample_clip, seed
 from entrypoints.seed.generate import _caption
 from entrypoints.seed.interrupts import Interrupts
+from entrypoints.seed.media import AVATAR_FRAMES
 from entrypoints.seed.progress import PlainReporter, counted
 from entrypoints.seed.sampling import apportion, as_datetime, microseconds, rng
 from entrypoints.seed.vocabulary import vocabulary
+from tests.support.fake_media import FakeImageProcessor, FakeMediaProcessor
 
+PROCESSING = ProcessingPolicy()
 SECRET = b"seed-unit-test-secret-0123456789-0123456789"
 
 SHAPES = {
@@ -43,12 +49,18 @@ SHAPES = {
 }
 
 
-async def _seed_in_memory(options: SeedOptions) -> tuple[SeedReport, MemoryState, list[str]]:
+async def _seed_in_memory(
+    options: SeedOptions, storage: MemoryObjectStorage | None = None
+) -> tuple[SeedReport, MemoryState, list[str]]:
     store = MemoryDatabase()
     adapters = SeedAdapters(
         loader=MemoryBulkLoader(store),
-        storage=MemoryObjectStorage(HmacUploadGrants(SECRET), "http://api.test"),
+        storage=storage or MemoryObjectStorage(HmacUploadGrants(SECRET), "http://api.test"),
         hasher=BcryptPasswordHasher(rounds=4),
+        media=FakeMediaProcessor.tiny(),
+        images=FakeImageProcessor(),
+        processing=PROCESSING,
+        public_url="http://api.test",
         database="memory",
         storage_url="memory",
     )
@@ -90,7 +102,9 @@ async def test_counters_equal_the_rows_they_count_at_any_shape(shape: str) -> No
         assert video.engagement_points == engagement_points(
             views=video.view_count, likes=video.like_count, comments=video.comment_count
         )
-        assert (video.duration_seconds, video.width, video.height) == (None, None, None)
+        # What processing made of the sample (the fake reports a 1 s 64x36 clip).
+        assert (video.duration_seconds, video.width, video.height) == (1.0, 64, 36)
+        assert video.is_processed
     for comment in comments.values():
         assert comment.reply_count == replies[comment.id]
         assert comment.like_count == comment_likes[comment.id]
@@ -123,6 +137,44 @@ async def test_counters_equal_the_rows_they_count_at_any_shape(shape: str) -> No
     assert report.public_videos == sum(published.values())
 
 
+async def test_seeded_videos_are_processed_like_uploads_and_users_get_avatars() -> None:
+    storage = MemoryObjectStorage(HmacUploadGrants(SECRET), "http://api.test")
+    _, state, _ = await _seed_in_memory(SHAPES["busy"], storage)
+
+    for video in state.videos.values():
+        assert video.poster_version is not None
+        assert video.blurhash
+        assert [(r.width, r.height) for r in video.renditions] == [(64, 36)]
+        for key in (
+            source_key(video.id),
+            poster_key(video.id, video.poster_version),
+            stream_key(video.id),
+            output_key(video.id, "hls/master.m3u8"),
+        ):
+            assert await storage.stat(key) is not None, key
+    versions = set()
+    for user in state.users.values():
+        assert user.avatar_version is not None
+        assert user.avatar_url == avatar_url("http://api.test", user.id, user.avatar_version)
+        versions.add(user.avatar_version)
+        for key in avatar_keys(user.id, user.avatar_version):
+            assert await storage.stat(key) is not None, key
+    assert len(versions) == len(AVATAR_FRAMES)  # a few different faces, not one for all
+    assert not [key for key in storage.stored_keys() if key.startswith("seed/")]
+
+
+async def test_without_media_videos_keep_only_their_original_and_users_no_avatar() -> None:
+    storage = MemoryObjectStorage(HmacUploadGrants(SECRET), "http://api.test")
+    options = dataclasses.replace(SHAPES["busy"], media=False)
+    _, state, _ = await _seed_in_memory(options, storage)
+
+    for video in state.videos.values():
+        assert (video.duration_seconds, video.width, video.height) == (None, None, None)
+        assert not video.is_processed
+    assert all(user.avatar_url is None for user in state.users.values())
+    assert sorted(storage.stored_keys()) == sorted(source_key(v) for v in state.videos)
+
+
 async def test_the_same_seed_gives_the_same_data() -> None:
     options = SHAPES["busy"]
     first = (await _seed_in_memory(options))[1]
@@ -153,6 +205,10 @@ async def test_a_database_with_users_needs_append() -> None:
         loader=MemoryBulkLoader(store),
         storage=MemoryObjectStorage(HmacUploadGrants(SECRET), "http://api.test"),
         hasher=BcryptPasswordHasher(rounds=4),
+        media=FakeMediaProcessor.tiny(),
+        images=FakeImageProcessor(),
+        processing=PROCESSING,
+        public_url="http://api.test",
         database="memory",
         storage_url="memory",
     )

@@ -13,7 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from entrypoints.composition import Container
 from entrypoints.http.app import create_app
-from entrypoints.http.observability import _redact_secrets
+from entrypoints.logs import redact_secrets as _redact_secrets
 from tests.unit.conftest import METRICS_AUTH
 
 API = "/api/v1"

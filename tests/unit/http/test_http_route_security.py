@@ -90,7 +90,14 @@ async def test_the_document_declares_optional_and_required_security(app: Litesta
     assert ("GET", f"{API}/users/{{user_id}}/followers") in optional
     assert ("GET", f"{API}/users/{{user_id}}/following") in optional
     assert ("GET", f"{API}/users/me") in required
-    assert all(s in ([{BEARER_AUTH: []}], [{}, {BEARER_AUTH: []}]) for _, _, s in operations)
+    assert ("GET", f"{API}/moderation/cases") in required
+    declared = (
+        [{BEARER_AUTH: []}],
+        [{}, {BEARER_AUTH: []}],
+        [{BEARER_AUTH: ["moderator"]}],  # a role: the scope, checked on every request (403)
+        [{BEARER_AUTH: ["admin"]}],
+    )
+    assert all(s in declared for _, _, s in operations)
 
 
 @pytest.mark.parametrize("forgery", FORGERIES)

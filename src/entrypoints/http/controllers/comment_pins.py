@@ -10,6 +10,7 @@ from litestar.params import FromPath, SkipValidation
 from application.auth.results import Principal
 from application.social.pin_comment import PinComment, PinCommentCommand, UnpinComment
 from entrypoints.http.controllers.base import ApiController
+from entrypoints.http.paging import audience
 from entrypoints.http.schemas.comments import CommentOut, comment_out
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.security import SECURITY
@@ -38,7 +39,7 @@ class CommentPinsController(ApiController):
         view = await pin_comment.execute(
             PinCommentCommand(user_id=principal.user_id, comment_id=comment_id)
         )
-        return comment_out(view)
+        return comment_out(view, audience(principal))
 
     @delete(
         "/{comment_id:uuid}/pin",
@@ -58,4 +59,4 @@ class CommentPinsController(ApiController):
         view = await unpin_comment.execute(
             PinCommentCommand(user_id=principal.user_id, comment_id=comment_id)
         )
-        return comment_out(view)
+        return comment_out(view, audience(principal))

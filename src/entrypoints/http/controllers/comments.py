@@ -15,7 +15,7 @@ from application.social.like_comment import LikeComment, LikeCommentCommand, Unl
 from application.social.read_comments import CommentListQuery, GetComment, ListReplies
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.paging import Cursor, Limit, audience, viewer_id
 from entrypoints.http.schemas.comments import (
     CommentOut,
     CommentPageOut,
@@ -46,7 +46,8 @@ class CommentsController(ApiController):
         viewer: SkipValidation[Principal | None],
         get_comment: SkipValidation[GetComment],
     ) -> CommentOut:
-        return comment_out(await get_comment.execute(comment_id, viewer_id(viewer)))
+        looking = audience(viewer)
+        return comment_out(await get_comment.execute(comment_id, looking), looking)
 
     @patch(
         "/{comment_id:uuid}",
@@ -66,7 +67,7 @@ class CommentsController(ApiController):
         view = await edit_comment.execute(
             EditCommentCommand(user_id=principal.user_id, comment_id=comment_id, body=data.body)
         )
-        return comment_out(view)
+        return comment_out(view, audience(principal))
 
     @delete(
         "/{comment_id:uuid}",
@@ -113,7 +114,7 @@ class CommentsController(ApiController):
             )
         )
         return CommentPageOut(
-            items=[comment_out(v) for v in page.items],
+            items=[comment_out(v, audience(viewer)) for v in page.items],
             next_cursor=cursors.encode(page.next_key) if page.next_key else None,
         )
 

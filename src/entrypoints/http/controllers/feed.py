@@ -22,7 +22,7 @@ from application.social.feeds import (
 )
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.paging import Cursor, Limit, audience, viewer_id
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.videos import VideoPageOut, video_out
 from entrypoints.http.security import OPTIONAL_SECURITY, SECURITY
@@ -81,7 +81,8 @@ class FeedController(ApiController):
                 )
             )
         return VideoPageOut(
-            items=[video_out(v, base_url) for v in page.items], next_cursor=next_cursor
+            items=[video_out(v, base_url, audience(viewer)) for v in page.items],
+            next_cursor=next_cursor,
         )
 
     @post(
@@ -128,6 +129,6 @@ class FeedController(ApiController):
             )
         )
         return VideoPageOut(
-            items=[video_out(v, base_url) for v in page.items],
+            items=[video_out(v, base_url, audience(principal)) for v in page.items],
             next_cursor=cursors.encode(page.next_key) if page.next_key else None,
         )

@@ -24,7 +24,7 @@ from domain.values import USERNAME_MAX
 from entrypoints.http.caching import NO_STORE
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
-from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.paging import Cursor, Limit, audience, viewer_id
 from entrypoints.http.schemas.problems import described_by, problems
 from entrypoints.http.schemas.social import FollowStateOut, UserSummaryPageOut
 from entrypoints.http.schemas.users import (
@@ -150,7 +150,7 @@ class UsersController(ApiController):
         viewer: SkipValidation[Principal | None],
         get_user: SkipValidation[GetUser],
     ) -> UserOut:
-        profile = await get_user.execute(GetUserQuery(user_id=user_id, viewer_id=viewer_id(viewer)))
+        profile = await get_user.execute(GetUserQuery(user_id=user_id, viewer=audience(viewer)))
         return user_out(profile)
 
     @get(
@@ -166,9 +166,7 @@ class UsersController(ApiController):
         viewer: SkipValidation[Principal | None],
         get_user: SkipValidation[GetUser],
     ) -> UserOut:
-        profile = await get_user.execute(
-            GetUserQuery(username=username, viewer_id=viewer_id(viewer))
-        )
+        profile = await get_user.execute(GetUserQuery(username=username, viewer=audience(viewer)))
         return user_out(profile)
 
     @get(
@@ -195,10 +193,11 @@ class UsersController(ApiController):
                 limit=limit,
                 after=cursors.decode(cursor, tuple[datetime, UUID]) if cursor else None,
                 viewer_id=viewer_id(viewer),
+                moderator=audience(viewer).moderator,
             )
         )
         return VideoPageOut(
-            items=[video_out(v, base_url) for v in page.items],
+            items=[video_out(v, base_url, audience(viewer)) for v in page.items],
             next_cursor=cursors.encode(page.next_key) if page.next_key else None,
         )
 
@@ -257,9 +256,7 @@ class UsersController(ApiController):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserSummaryPageOut:
-        return await _follow_page(
-            list_followers, cursors, user_id, viewer_id(viewer), limit, cursor
-        )
+        return await _follow_page(list_followers, cursors, user_id, viewer, limit, cursor)
 
     @get(
         "/{user_id:uuid}/following",
@@ -277,25 +274,23 @@ class UsersController(ApiController):
         limit: Limit = 20,
         cursor: Cursor = None,
     ) -> UserSummaryPageOut:
-        return await _follow_page(
-            list_following, cursors, user_id, viewer_id(viewer), limit, cursor
-        )
+        return await _follow_page(list_following, cursors, user_id, viewer, limit, cursor)
 
 
 async def _follow_page(
     use_case: ListFollowers | ListFollowing,
     cursors: CursorCodec,
     user_id: UUID,
-    viewer: UUID | None,
+    viewer: Principal | None,
     limit: int,
     cursor: str | None,
 ) -> UserSummaryPageOut:
     page = await use_case.execute(
         FollowListQuery(
             user_id=user_id,
+            viewer=audience(viewer),
             limit=limit,
             after=cursors.decode(cursor, tuple[datetime, UUID]) if cursor else None,
-            viewer_id=viewer,
         )
     )
     return UserSummaryPageOut(

@@ -18,7 +18,7 @@ from application.social.read_comments import CommentsAfter, ListComments, VideoC
 from entrypoints.http.controllers.base import ApiController
 from entrypoints.http.cursors import CursorCodec
 from entrypoints.http.idempotency import IdempotencyKey
-from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.paging import Cursor, Limit, audience, viewer_id
 from entrypoints.http.schemas.comments import (
     CommentOut,
     CommentPageOut,
@@ -74,7 +74,7 @@ class VideoCommentsController(ApiController):
             )
         )
         return CommentPageOut(
-            items=[comment_out(v) for v in page.items],
+            items=[comment_out(v, audience(viewer)) for v in page.items],
             next_cursor=cursors.encode(page.next_key.key) if page.next_key else None,
         )
 
@@ -105,7 +105,7 @@ class VideoCommentsController(ApiController):
                     parent_id=data.parent_id,
                 )
             )
-            return StoredResponse(201, msgspec.json.encode(comment_out(view)))
+            return StoredResponse(201, msgspec.json.encode(comment_out(view, audience(principal))))
 
         if idempotency_key is None:
             stored = await act()

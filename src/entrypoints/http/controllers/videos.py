@@ -37,7 +37,7 @@ from entrypoints.http.media_responses import (
     object_response,
 )
 from entrypoints.http.observability import UPLOADS
-from entrypoints.http.paging import Cursor, Limit, viewer_id
+from entrypoints.http.paging import Cursor, Limit, audience, viewer_id
 from entrypoints.http.schemas.common import CONTROL, SPACE
 from entrypoints.http.schemas.openapi import OptionalBodyOperation
 from entrypoints.http.schemas.problems import described_by, problems
@@ -115,7 +115,9 @@ class VideosController(ApiController):
                     visibility=data.visibility,
                 )
             )
-            out = CreatedVideoOut(video_out(created.view, base_url), upload_out(created.upload))
+            out = CreatedVideoOut(
+                video_out(created.view, base_url, audience(principal)), upload_out(created.upload)
+            )
             return StoredResponse(201, msgspec.json.encode(out))
 
         if idempotency_key is None:
@@ -155,7 +157,7 @@ class VideosController(ApiController):
             CompleteUploadCommand(owner_id=principal.user_id, video_id=video_id, parts=parts)
         )
         UPLOADS.labels(outcome=view.video.status.value).inc()
-        return video_out(view, base_url)
+        return video_out(view, base_url, audience(principal))
 
     @get(
         "/",
@@ -201,7 +203,7 @@ class VideosController(ApiController):
             )
         )
         return VideoPageOut(
-            items=[video_out(v, base_url) for v in page.items],
+            items=[video_out(v, base_url, audience(viewer)) for v in page.items],
             next_cursor=cursors.encode(page.next_key) if page.next_key else None,
         )
 
@@ -220,10 +222,11 @@ class VideosController(ApiController):
         get_video: SkipValidation[GetVideo],
         base_url: SkipValidation[str],
     ) -> VideoOut:
+        looking = audience(viewer)
         view = await get_video.execute(
-            GetVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+            GetVideoQuery(video_id=video_id, viewer_id=looking.user_id, moderator=looking.moderator)
         )
-        return video_out(view, base_url)
+        return video_out(view, base_url, looking)
 
     @patch(
         "/{video_id:uuid}",
@@ -252,7 +255,7 @@ class VideosController(ApiController):
                 else data.poster_at_seconds,
             )
         )
-        return video_out(view, base_url)
+        return video_out(view, base_url, audience(principal))
 
     @delete(
         "/{video_id:uuid}",
@@ -411,7 +414,9 @@ async def _stream(
     stream_video: StreamVideo,
 ) -> Response[Any]:
     plan = await stream_video.execute(
-        StreamVideoQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+        StreamVideoQuery(
+            video_id=video_id, viewer_id=viewer_id(viewer), moderator=audience(viewer).moderator
+        )
     )
     return object_response(request, plan, cache_control=f"private, {STREAM_CACHE}")
 
@@ -424,7 +429,9 @@ async def _poster(
     version: str | None,
 ) -> Response[Any]:
     poster = await get_poster.execute(
-        GetPosterQuery(video_id=video_id, viewer_id=viewer_id(viewer))
+        GetPosterQuery(
+            video_id=video_id, viewer_id=viewer_id(viewer), moderator=audience(viewer).moderator
+        )
     )
     cache = IMMUTABLE if version == poster.version else SHORT  # `?v=` of the current poster
     return object_response(request, poster.plan, cache_control=f"private, {cache}")
@@ -438,7 +445,12 @@ async def _hls(
     get_hls_playlist: GetHlsPlaylist,
 ) -> Response[Any]:
     playlist = await get_hls_playlist.execute(
-        HlsPlaylistQuery(video_id=video_id, name=name, viewer_id=viewer_id(viewer))
+        HlsPlaylistQuery(
+            video_id=video_id,
+            name=name,
+            viewer_id=viewer_id(viewer),
+            moderator=audience(viewer).moderator,
+        )
     )
     return bytes_response(
         request,

@@ -8,6 +8,7 @@ from uuid import UUID
 import msgspec
 from msgspec import Meta
 
+from application.common.visibility import ANONYMOUS, Viewer, shows_moderation
 from application.ports.comment_queries import CommentView
 from domain.comments import BODY_MAX
 from entrypoints.http.schemas.common import (
@@ -18,6 +19,7 @@ from entrypoints.http.schemas.common import (
     optional_timestamp,
     timestamp,
 )
+from entrypoints.http.schemas.safety import ModerationOut, moderation_out
 from entrypoints.http.schemas.users import UserSummaryOut, summary_out
 
 _TEXT = r"[^\x00-\x08\x0b-\x1f\x7f]*"  # no control characters but tab and line feed
@@ -47,6 +49,7 @@ class CommentOut(msgspec.Struct, rename="camel"):
     liked_by_me: bool | None
     created_at: Timestamp
     edited_at: Timestamp | None
+    moderation: ModerationOut | None
     pinned: Annotated[
         bool,
         Meta(
@@ -76,7 +79,8 @@ class EditCommentIn(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     body: Body
 
 
-def comment_out(view: CommentView) -> CommentOut:
+def comment_out(view: CommentView, viewer: Viewer = ANONYMOUS) -> CommentOut:
+    """The comment as `viewer` sees it (`moderation` for its author and moderators only)."""
     comment = view.comment
     return CommentOut(
         id=str(comment.id),
@@ -89,5 +93,10 @@ def comment_out(view: CommentView) -> CommentOut:
         liked_by_me=view.liked_by_me,
         created_at=timestamp(comment.created_at),
         edited_at=optional_timestamp(comment.edited_at),
+        moderation=moderation_out(
+            comment.moderation_state,
+            comment.moderation_reason,
+            shown=shows_moderation(viewer, comment.author_id),
+        ),
         pinned=comment.pinned,
     )

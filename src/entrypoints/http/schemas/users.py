@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
@@ -65,12 +65,17 @@ class UserOut(UserSummaryOut):
     following_count: int
     video_count: int
     like_count: Annotated[int, Meta(description="Likes received on the account's videos.")]
+    is_blocking: Annotated[
+        bool | None,
+        Meta(description="Whether you block this account (null when anonymous)."),
+    ]
 
 
 class MeOut(UserOut):
-    """The signed-in account, with its email address."""
+    """The signed-in account, with its email address and role."""
 
     email: str
+    role: Literal["user", "moderator", "admin"]
 
 
 class UserPageOut(msgspec.Struct, rename="camel"):
@@ -110,11 +115,21 @@ def _user_fields(user: User) -> dict[str, object]:
 
 
 def user_out(profile: Profile) -> UserOut:
-    return UserOut(**_user_fields(profile.user), is_following=profile.is_following)  # type: ignore[arg-type]
+    return UserOut(
+        **_user_fields(profile.user),  # type: ignore[arg-type]
+        is_following=profile.is_following,
+        is_blocking=profile.is_blocking,
+    )
 
 
 def me_out(user: User) -> MeOut:
-    return MeOut(**_user_fields(user), is_following=None, email=user.email)  # type: ignore[arg-type]
+    return MeOut(
+        **_user_fields(user),  # type: ignore[arg-type]
+        is_following=None,
+        is_blocking=None,
+        email=user.email,
+        role=user.role.value,
+    )
 
 
 def summary_out(user: User, is_following: bool | None) -> UserSummaryOut:

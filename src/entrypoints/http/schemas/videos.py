@@ -7,11 +7,13 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
+from application.common.visibility import ANONYMOUS, Viewer, shows_moderation
 from application.ports.object_storage import UploadTarget
 from application.ports.video_queries import VideoView
 from application.videos.settings import MAX_PARTS
 from domain.videos import CAPTION_MAX, MAX_HASHTAGS
 from entrypoints.http.schemas.common import Id, Timestamp, optional_timestamp, timestamp
+from entrypoints.http.schemas.safety import ModerationOut, moderation_out
 from entrypoints.http.schemas.users import MULTILINE, UserSummaryOut, summary_out
 
 VisibilityName = Literal["public", "unlisted", "private"]
@@ -81,6 +83,7 @@ class VideoOut(msgspec.Struct, rename="camel"):
         bool | None,
         Meta(description="Whether you saved it (private to you); null when anonymous."),
     ]
+    moderation: ModerationOut | None
 
 
 class VideoPageOut(msgspec.Struct, rename="camel"):
@@ -180,7 +183,8 @@ class UploadReceivedOut(msgspec.Struct):
     etag: str
 
 
-def video_out(view: VideoView, base_url: str) -> VideoOut:
+def video_out(view: VideoView, base_url: str, viewer: Viewer = ANONYMOUS) -> VideoOut:
+    """The video as `viewer` sees it (`moderation` for its owner and moderators only)."""
     video = view.video
     processed = video.is_processed
     return VideoOut(
@@ -215,6 +219,11 @@ def video_out(view: VideoView, base_url: str) -> VideoOut:
         else [],
         share_count=video.share_count,
         saved_by_me=view.saved_by_me,
+        moderation=moderation_out(
+            video.moderation_state,
+            video.moderation_reason,
+            shown=shows_moderation(viewer, video.owner_id),
+        ),
     )
 
 

@@ -1,0 +1,1 @@
+"""Safety: blocks, reports, moderation, roles and the audit log."""
