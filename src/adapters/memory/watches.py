@@ -7,14 +7,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from uuid import UUID
 
+from adapters.memory.blocks import listed
 from adapters.memory.store import MemoryDatabase, MemoryState
 from application.ports.hashtag_queries import HashtagQueries, TrendingHashtag
 from application.ports.watch_repository import WatchRepository
+from domain.videos import Video
 from domain.watching import Watch
 
 
+def _listed(state: MemoryState, video: Video) -> bool:
+    """Published and listed for everyone (`visibility.is_listed` of an anonymous viewer)."""
+    return video.is_published and listed(state, None, video.owner_id, video.moderation_state)
+
+
 def _published_count(state: MemoryState, tag: str) -> int:
-    return sum(1 for v in state.videos.values() if v.is_published and tag in v.hashtags)
+    return sum(1 for v in state.videos.values() if tag in v.hashtags and _listed(state, v))
 
 
 class MemoryWatchRepository(WatchRepository):
@@ -50,7 +57,7 @@ class MemoryWatchRepository(WatchRepository):
         views: Counter[str] = Counter()
         for (video_id, hour), count in self._state.view_hours.items():
             video = self._state.videos.get(video_id)
-            if hour >= since and video is not None and video.is_published:
+            if hour >= since and video is not None and _listed(self._state, video):
                 for tag in video.hashtags:
                     views[tag] += count
         top = sorted(views.items(), key=lambda item: (-item[1], item[0]))[:size]

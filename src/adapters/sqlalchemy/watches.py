@@ -32,6 +32,7 @@ from adapters.sqlalchemy.tables import (
     videos,
     watches,
 )
+from adapters.sqlalchemy.visibility_statements import listed_content
 from application.ports.hashtag_queries import HashtagQueries, TrendingHashtag
 from application.ports.watch_repository import WatchRepository
 from domain.watching import Watch
@@ -42,13 +43,19 @@ def _upsert(dialect_name: str, table: Table) -> Any:
     return postgresql.insert(table) if dialect_name == "postgresql" else sqlite.insert(table)
 
 
+# The visibility rule for everyone (`visibility.is_listed` of an anonymous viewer): videos in
+# state `visible` by authors who are not suspended. Trending and hashtag counts are the same for
+# every viewer.
+LISTED = listed_content(videos.c.owner_id, videos.c.moderation_state, signed_in=False)
+
+
 def published_count(tag: Any) -> Select[Any]:
-    """How many published videos carry the hashtag `tag` (the primary key's (hashtag, video_id)
-    order, then each video by its key)."""
+    """How many published videos listed for everyone carry the hashtag `tag` (the primary key's
+    (hashtag, video_id) order, then each video by its key)."""
     return (
         select(func.count().label("videos"))
         .select_from(video_hashtags.join(videos, videos.c.id == video_hashtags.c.video_id))
-        .where(video_hashtags.c.hashtag == tag, PUBLISHED)
+        .where(video_hashtags.c.hashtag == tag, PUBLISHED, LISTED)
     )
 
 
@@ -129,7 +136,7 @@ class SqlWatchRepository(WatchRepository):
                     video_hashtags, video_hashtags.c.video_id == video_view_hours.c.video_id
                 ).join(videos, videos.c.id == video_view_hours.c.video_id)
             )
-            .where(video_view_hours.c.hour >= since, PUBLISHED)
+            .where(video_view_hours.c.hour >= since, PUBLISHED, LISTED)
             .group_by(video_hashtags.c.hashtag)
             .order_by(views.desc(), video_hashtags.c.hashtag)
             .limit(size)

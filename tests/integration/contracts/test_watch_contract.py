@@ -21,6 +21,7 @@ from adapters.sqlalchemy.unit_of_work import SqlUnitOfWorkFactory
 from adapters.sqlalchemy.watches import SqlHashtagQueries
 from application.ports.hashtag_queries import HashtagQueries, TrendingHashtag
 from application.ports.unit_of_work import UnitOfWorkFactory
+from domain.moderation import ModerationState
 from domain.videos import Visibility
 from domain.watching import Watch
 from tests.integration.contracts.test_search_index_contract import (
@@ -231,3 +232,33 @@ async def test_postgres_trending_refresh_reads_the_hour_index(
         plan = "\n".join(row[0] for row in rows)
 
     assert "ix_video_view_hours_hour" in plan, plan
+
+
+async def test_moderated_videos_and_suspended_authors_neither_trend_nor_count(
+    adapters: Adapters,
+) -> None:
+    shown, suspended = make_user("shown"), make_user("suspended")
+    visible = make_video(shown, "#topic fine")
+    removed = make_video(shown, "#topic gone")
+    pending = make_video(shown, "#topic waiting")
+    by_suspended = make_video(suspended, "#topic #banned")
+    async with adapters.uow() as uow:
+        await uow.users.add(shown)
+        await uow.users.add(suspended)
+        for video in (visible, removed, pending, by_suspended):
+            await uow.videos.add(video)
+        await uow.videos.set_moderation(removed.id, ModerationState.REMOVED, "spam")
+        await uow.videos.set_moderation(pending.id, ModerationState.PENDING_REVIEW, None)
+        await uow.users.set_suspended(suspended.id, T0)
+        await uow.commit()
+    await views(
+        adapters,
+        (visible.id, T0, 1),
+        (removed.id, T0, 5),
+        (pending.id, T0, 5),
+        (by_suspended.id, T0, 9),
+    )
+
+    assert await refresh(adapters) == [TrendingHashtag("topic", video_count=1, recent_views=1)]
+    assert await adapters.hashtags.video_count("topic") == 1
+    assert await adapters.hashtags.video_count("banned") == 0
